@@ -1,0 +1,19 @@
+// Linux-only system headers that Glibc's module does not export, plus wrappers for the
+// variadic or macro-based calls Swift cannot import directly.
+#pragma once
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/file.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <signal.h>
+
+static inline int clinux_fcntl_setfl(int fd, int flags) { return fcntl(fd, F_SETFL, flags); }
+static inline int clinux_fcntl_getfl(int fd) { return fcntl(fd, F_GETFL); }
+static inline int clinux_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
+static inline int clinux_errno(void) { return errno; }

@@ -1,0 +1,3 @@
+// libyaml through a header-only shim.
+#pragma once
+#include <yaml.h>

@@ -1,0 +1,1 @@
+// GatewayConfig: module under construction by its owner.

@@ -1,0 +1,61 @@
+// Request or response header fields in arrival order. Names are stored lowercased (HTTP names are
+// case-insensitive, RFC 9110 §5.1), so lookups compare bytes once instead of folding case each time.
+
+public struct HeaderFields: Sendable, Equatable, Sequence {
+    public private(set) var fields: [(name: String, value: String)]
+
+    public init() { fields = [] }
+
+    public init(_ pairs: [(String, String)]) {
+        fields = []
+        fields.reserveCapacity(pairs.count)
+        for (n, v) in pairs { add(n, v) }
+    }
+
+    /// Appends a field; `name` is lowercased here unless the caller promises it already is.
+    public mutating func add(_ name: String, _ value: String, nameIsLowercase: Bool = false) {
+        fields.append((nameIsLowercase ? name : HeaderFields.lowercase(name), value))
+    }
+
+    /// Replaces every field called `name` with one field.
+    public mutating func set(_ name: String, _ value: String) {
+        let n = HeaderFields.lowercase(name)
+        fields.removeAll { $0.name == n }
+        fields.append((n, value))
+    }
+
+    public mutating func remove(_ name: String) {
+        let n = HeaderFields.lowercase(name)
+        fields.removeAll { $0.name == n }
+    }
+
+    /// The first value of `name` (case-insensitive).
+    public subscript(name: String) -> String? {
+        let n = HeaderFields.lowercase(name)
+        for f in fields where f.name == n { return f.value }
+        return nil
+    }
+
+    /// Every value of `name`, in order.
+    public func values(_ name: String) -> [String] {
+        let n = HeaderFields.lowercase(name)
+        return fields.filter { $0.name == n }.map(\.value)
+    }
+
+    public var count: Int { fields.count }
+    public var isEmpty: Bool { fields.isEmpty }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+
+    public static func == (a: HeaderFields, b: HeaderFields) -> Bool {
+        a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    /// ASCII lowercasing; fast path when nothing needs to change.
+    public static func lowercase(_ s: String) -> String {
+        var needs = false
+        for b in s.utf8 where b >= 0x41 && b <= 0x5A { needs = true; break }
+        guard needs else { return s }
+        return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+}

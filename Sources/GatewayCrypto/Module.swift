@@ -1,0 +1,1 @@
+// GatewayCrypto: module under construction by its owner.

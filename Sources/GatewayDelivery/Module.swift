@@ -1,0 +1,1 @@
+// GatewayDelivery: module under construction by its owner.

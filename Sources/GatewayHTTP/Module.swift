@@ -1,0 +1,1 @@
+// GatewayHTTP: module under construction by its owner.

@@ -1,0 +1,1 @@
+// GatewayProviders: module under construction by its owner.

@@ -1,0 +1,1 @@
+// GatewayRuntime: module under construction by its owner.

@@ -1,0 +1,1 @@
+// GatewayStore: module under construction by its owner.

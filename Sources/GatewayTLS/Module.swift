@@ -1,0 +1,1 @@
+// GatewayTLS: module under construction by its owner.
