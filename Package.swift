@@ -45,6 +45,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(name: "webhook-gateway", dependencies: ["GatewayRuntime"], swiftSettings: strict),
+        // The bare HTTP server answering 200 with no work: measures what the event loop adds (bench/).
+        .executableTarget(name: "http-noop-server", dependencies: ["GatewayHTTP"], path: "bench/http-noop-server", swiftSettings: strict),
 
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"], swiftSettings: strict),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strict),

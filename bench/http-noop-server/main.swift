@@ -1,0 +1,1 @@
+print("http-noop-server: see bench/http-noop.sh")
