@@ -102,7 +102,7 @@ public struct ConfigReader {
             let d = editDistance(word.lowercased(), c.lowercased())
             if best == nil || d < best!.1 { best = (c, d) }
         }
-        guard let (c, d) = best, d <= max(2, word.count / 3) else { return "" }
+        guard let (c, d) = best, d <= max(2, (word.count + 1) / 2) else { return "" }
         return " (did you mean '\(c)'?)"
     }
 
