@@ -1,0 +1,263 @@
+// Decodes one complete head (request line + header fields + empty line, CRLF-terminated, already
+// bounded in size and line count by the parser) into an `HTTPRequestHead` and its framing. Every
+// refusal names the RFC rule it enforces; strings are built only for what the head stores.
+
+#if canImport(GatewayCore)
+import GatewayCore
+#endif
+
+enum HTTPHeadDecoder {
+    static func decode(_ bytes: UnsafeRawBufferPointer, maxHeaders: Int) throws(HTTPParseError) -> (HTTPRequestHead, HTTPRequestFraming) {
+        // The request line ends at the first CR (the parser guaranteed CRLF line ends).
+        var lineEnd = 0
+        while bytes[lineEnd] != 0x0D { lineEnd += 1 }
+        let (method, target, version) = try decodeRequestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
+
+        var headers = HeaderFields()
+        var contentLength: Int?
+        var transferCodings: [String] = []
+        var sawTransferEncoding = false
+        var connectionClose = false
+        var connectionKeepAlive = false
+        var expectContinue = false
+        var hostCount = 0
+
+        var start = lineEnd + 2
+        while true {
+            var end = start
+            while bytes[end] != 0x0D { end += 1 }
+            if end == start { break }  // the empty line closing the head
+            let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            let (name, value) = try decodeField(line)
+            switch name {
+            case "content-length":
+                // RFC 9112 §6.3 ¶5: more than one length, or one that is not a plain decimal, leaves
+                // the body length unknowable; answering 400 and closing defeats request smuggling.
+                guard contentLength == nil else { throw .badRequest("duplicate Content-Length") }
+                guard let n = parseContentLength(value) else { throw .badRequest("invalid Content-Length") }
+                contentLength = n
+            case "transfer-encoding":
+                sawTransferEncoding = true
+                for coding in value.split(separator: ",") {
+                    let c = HeaderFields.lowercase(String(trimOWS(coding)))
+                    if !c.isEmpty { transferCodings.append(c) }
+                }
+            case "connection":
+                for token in value.split(separator: ",") {
+                    let t = HeaderFields.lowercase(String(trimOWS(token)))
+                    if t == "close" { connectionClose = true } else if t == "keep-alive" { connectionKeepAlive = true }
+                }
+            case "expect":
+                // RFC 9110 §10.1.1: 100-continue is the only expectation defined; others get 417.
+                guard HeaderFields.lowercase(value) == "100-continue" else { throw .expectationFailed }
+                expectContinue = true
+            case "host":
+                hostCount += 1
+            default:
+                break
+            }
+            headers.add(name, value, nameIsLowercase: true)
+            start = end + 2
+        }
+
+        // RFC 9112 §3.2: a 1.1 request without exactly one Host field gets 400.
+        if version == .http1_1 && hostCount != 1 { throw .badRequest("missing or repeated Host") }
+        if hostCount > 1 { throw .badRequest("repeated Host") }
+
+        var body = HTTPRequestFraming.Body.none
+        if sawTransferEncoding {
+            // RFC 9112 §6.3 ¶3: Transfer-Encoding together with Content-Length is the classic
+            // smuggling vector; refuse instead of picking one.
+            if contentLength != nil { throw .badRequest("both Content-Length and Transfer-Encoding") }
+            // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means faulty framing.
+            if version == .http1_0 { throw .badRequest("Transfer-Encoding in HTTP/1.0") }
+            // RFC 9112 §6.1: a coding this server does not understand is 501 ...
+            for c in transferCodings where c != "chunked" { throw .unsupportedTransferCoding }
+            // ... and §6.3 ¶4: chunked must be the final coding, applied once, else 400.
+            guard transferCodings.count == 1 else { throw .badRequest("invalid Transfer-Encoding") }
+            body = .chunked
+        } else if let n = contentLength, n > 0 {
+            body = .length(n)
+        }
+
+        let keepAlive = version == .http1_1 ? !connectionClose : (connectionKeepAlive && !connectionClose)
+        let (path, query) = try decodeTarget(target, method: method)
+        let head = HTTPRequestHead(
+            method: method, target: String(decoding: target, as: UTF8.self), path: path, query: query,
+            version: version, headers: headers)
+        return (head, HTTPRequestFraming(body: body, keepAlive: keepAlive, expectContinue: expectContinue))
+    }
+
+    // MARK: request line (RFC 9112 §3)
+
+    private static func decodeRequestLine(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) -> (String, UnsafeRawBufferPointer, HTTPVersion) {
+        var sp1 = 0
+        while sp1 < line.count, line[sp1] != 0x20 { sp1 += 1 }
+        guard sp1 > 0, sp1 < line.count else { throw .badRequest("malformed request line") }
+        for i in 0..<sp1 where !isTokenChar(line[i]) { throw .badRequest("malformed method") }
+        var sp2 = sp1 + 1
+        while sp2 < line.count, line[sp2] != 0x20 { sp2 += 1 }
+        guard sp2 > sp1 + 1, sp2 < line.count else { throw .badRequest("malformed request line") }
+        for i in (sp1 + 1)..<sp2 where line[i] < 0x21 || line[i] > 0x7E || line[i] == 0x23 {
+            throw .badRequest("malformed request target")
+        }
+        let v = UnsafeRawBufferPointer(rebasing: line[(sp2 + 1)...])
+        // HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 §2.3).
+        guard v.count == 8, v[0] == 0x48, v[1] == 0x54, v[2] == 0x54, v[3] == 0x50, v[4] == 0x2F,
+              v[6] == 0x2E, let major = digit(v[5]), let minor = digit(v[7])
+        else { throw .badRequest("malformed HTTP version") }
+        guard major == 1 else { throw .unsupportedVersion }
+        // A later 1.x minor version is understood as 1.1 (RFC 9110 §6.2).
+        let version: HTTPVersion = minor == 0 ? .http1_0 : .http1_1
+        return (methodString(UnsafeRawBufferPointer(rebasing: line[0..<sp1])),
+                UnsafeRawBufferPointer(rebasing: line[(sp1 + 1)..<sp2]), version)
+    }
+
+    /// Common methods come back as literals (no allocation); anything else as sent.
+    private static func methodString(_ m: UnsafeRawBufferPointer) -> String {
+        switch m.count {
+        case 3:
+            if m[0] == 0x47 && m[1] == 0x45 && m[2] == 0x54 { return "GET" }
+            if m[0] == 0x50 && m[1] == 0x55 && m[2] == 0x54 { return "PUT" }
+        case 4:
+            if m[0] == 0x50 && m[1] == 0x4F && m[2] == 0x53 && m[3] == 0x54 { return "POST" }
+            if m[0] == 0x48 && m[1] == 0x45 && m[2] == 0x41 && m[3] == 0x44 { return "HEAD" }
+        default:
+            break
+        }
+        return String(decoding: m, as: UTF8.self)
+    }
+
+    // MARK: header fields (RFC 9112 §5)
+
+    private static func decodeField(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) -> (String, String) {
+        var colon = 0
+        while colon < line.count, line[colon] != 0x3A {
+            // A space before the colon (RFC 9112 §5.1) or a folded line starting with whitespace
+            // (obs-fold, §5.2) lands here as a non-token byte: both are refused with 400.
+            guard isTokenChar(line[colon]) else { throw .badRequest("malformed header field name") }
+            colon += 1
+        }
+        guard colon > 0, colon < line.count else { throw .badRequest("malformed header field") }
+        var vs = colon + 1
+        var ve = line.count
+        while vs < ve, line[vs] == 0x20 || line[vs] == 0x09 { vs += 1 }
+        while ve > vs, line[ve - 1] == 0x20 || line[ve - 1] == 0x09 { ve -= 1 }
+        for i in vs..<ve {
+            let b = line[i]
+            // field-vchar / obs-text plus SP and HTAB; NUL, CR, LF and other controls are refused.
+            if (b < 0x20 && b != 0x09) || b == 0x7F { throw .badRequest("invalid byte in header value") }
+        }
+        let name = String(unsafeUninitializedCapacity: colon) { out in
+            for i in 0..<colon {
+                let b = line[i]
+                out[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            }
+            return colon
+        }
+        return (name, String(decoding: UnsafeRawBufferPointer(rebasing: line[vs..<ve]), as: UTF8.self))
+    }
+
+    private static func parseContentLength(_ s: String) -> Int? {
+        var n = 0
+        var digits = 0
+        for b in s.utf8 {
+            guard let d = digit(b), digits < 18 else { return nil }
+            n = n * 10 + d
+            digits += 1
+        }
+        return digits > 0 ? n : nil
+    }
+
+    // MARK: request target (RFC 9112 §3.2)
+
+    private static func decodeTarget(_ t: UnsafeRawBufferPointer, method: String) throws(HTTPParseError) -> (String, [(String, String)]) {
+        var pathStart = 0
+        if t[0] == 0x2F {
+            pathStart = 0
+        } else if t.count == 1 && t[0] == 0x2A {
+            guard method == "OPTIONS" else { throw .badRequest("asterisk target outside OPTIONS") }
+            return ("*", [])
+        } else if let afterScheme = absoluteFormAuthorityStart(t) {
+            // absolute-form (§3.2.2): servers must accept it; the path starts after the authority.
+            var i = afterScheme
+            while i < t.count, t[i] != 0x2F, t[i] != 0x3F { i += 1 }
+            if i == t.count || t[i] == 0x3F {
+                let q = i < t.count ? try decodeQuery(UnsafeRawBufferPointer(rebasing: t[(i + 1)...])) : []
+                return ("/", q)
+            }
+            pathStart = i
+        } else {
+            throw .badRequest("unsupported request target form")
+        }
+        var q = pathStart
+        while q < t.count, t[q] != 0x3F { q += 1 }
+        let path: String
+        do {
+            path = try PercentDecoding.decode(UnsafeRawBufferPointer(rebasing: t[pathStart..<q]), plusIsSpace: false, rejectNUL: true)
+        } catch {
+            throw .badRequest("malformed percent-encoding in path")
+        }
+        let query = q < t.count ? try decodeQuery(UnsafeRawBufferPointer(rebasing: t[(q + 1)...])) : []
+        return (path, query)
+    }
+
+    private static func absoluteFormAuthorityStart(_ t: UnsafeRawBufferPointer) -> Int? {
+        func hasPrefix(_ p: StaticString) -> Bool {
+            let n = p.utf8CodeUnitCount
+            guard t.count >= n else { return false }
+            let pp = p.utf8Start
+            for i in 0..<n where t[i] | 0x20 != pp[i] | 0x20 { return false }
+            return true
+        }
+        if hasPrefix("http://") { return 7 }
+        if hasPrefix("https://") { return 8 }
+        return nil
+    }
+
+    private static func decodeQuery(_ q: UnsafeRawBufferPointer) throws(HTTPParseError) -> [(String, String)] {
+        var out: [(String, String)] = []
+        var start = 0
+        while start <= q.count {
+            var end = start
+            while end < q.count, q[end] != 0x26 { end += 1 }
+            if end > start {
+                var eq = start
+                while eq < end, q[eq] != 0x3D { eq += 1 }
+                do {
+                    let k = try PercentDecoding.decode(UnsafeRawBufferPointer(rebasing: q[start..<eq]), plusIsSpace: true, rejectNUL: false)
+                    let v = eq < end
+                        ? try PercentDecoding.decode(UnsafeRawBufferPointer(rebasing: q[(eq + 1)..<end]), plusIsSpace: true, rejectNUL: false)
+                        : ""
+                    out.append((k, v))
+                } catch {
+                    throw .badRequest("malformed percent-encoding in query")
+                }
+            }
+            start = end + 1
+        }
+        return out
+    }
+
+    // MARK: character classes
+
+    @inline(__always)
+    private static func digit(_ b: UInt8) -> Int? { b >= 0x30 && b <= 0x39 ? Int(b &- 0x30) : nil }
+
+    /// tchar (RFC 9110 §5.6.2).
+    @inline(__always)
+    static func isTokenChar(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
+        default: false
+        }
+    }
+
+    private static func trimOWS(_ s: Substring) -> Substring {
+        var s = s
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return s
+    }
+}

@@ -1,1 +1,0 @@
-// GatewayHTTP: module under construction by its owner.
