@@ -1,0 +1,94 @@
+// A compiled path into a JSON document: `data.bot.id`, `a.b[0].c`, `items[-1]`, `["odd.key"].x`.
+// Provider files name fields this way; the path is parsed once at load and then only walked.
+
+public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
+    public enum Component: Sendable, Hashable {
+        case key(String)
+        /// An array index; negative counts from the end (`-1` is the last element).
+        case index(Int)
+    }
+
+    public let components: [Component]
+    /// The text the path was compiled from, for messages.
+    public let text: String
+
+    public init(components: [Component], text: String) {
+        self.components = components
+        self.text = text
+    }
+
+    public var description: String { text }
+
+    /// The empty path `$` names the whole document.
+    public static let root = JSONPath(components: [], text: "$")
+
+    public struct SyntaxError: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Parses the path grammar: `$` | segment (`.` segment)*, where a segment is a key (any
+    /// characters except `.` `[` `]`) followed by zero or more `[n]` / `["key"]` selectors.
+    public static func compile(_ text: String) throws(SyntaxError) -> JSONPath {
+        if text == "$" { return .root }
+        var body = Substring(text)
+        if body.hasPrefix("$.") { body = body.dropFirst(2) }
+        var out: [Component] = []
+        var chars = Array(body.unicodeScalars)
+        var i = 0
+        func fail(_ why: String) -> SyntaxError { SyntaxError(message: "invalid JSON path '\(text)': \(why)") }
+        var expectKey = true
+        while i < chars.count {
+            let c = chars[i]
+            if c == "[" {
+                guard let close = chars[i...].firstIndex(of: "]") else { throw fail("unclosed '['") }
+                let inner = String(String.UnicodeScalarView(chars[(i + 1)..<close]))
+                if inner.hasPrefix("\""), inner.hasSuffix("\""), inner.count >= 2 {
+                    out.append(.key(String(inner.dropFirst().dropLast())))
+                } else if let n = Int(inner) {
+                    out.append(.index(n))
+                } else {
+                    throw fail("'[\(inner)]' is neither an index nor a quoted key")
+                }
+                i = close + 1
+                expectKey = false
+            } else if c == "." {
+                if expectKey { throw fail("empty segment") }
+                i += 1
+                expectKey = true
+                if i == chars.count { throw fail("ends with '.'") }
+            } else {
+                if !expectKey { throw fail("missing '.' before '\(String(c))'") }
+                var j = i
+                while j < chars.count, chars[j] != ".", chars[j] != "[" {
+                    if chars[j] == "]" { throw fail("unexpected ']'") }
+                    j += 1
+                }
+                out.append(.key(String(String.UnicodeScalarView(chars[i..<j]))))
+                i = j
+                expectKey = false
+            }
+        }
+        if out.isEmpty { throw fail("empty path") }
+        chars.removeAll()
+        return JSONPath(components: out, text: text)
+    }
+
+    /// The value at this path, or nil when any step is missing or of the wrong kind.
+    public func evaluate(_ value: JSONValue) -> JSONValue? {
+        var current = value
+        for c in components {
+            switch c {
+            case .key(let k):
+                guard case .object(let o) = current, let next = o[k] else { return nil }
+                current = next
+            case .index(let n):
+                guard case .array(let a) = current else { return nil }
+                let idx = n < 0 ? a.count + n : n
+                guard idx >= 0, idx < a.count else { return nil }
+                current = a[idx]
+            }
+        }
+        return current
+    }
+}

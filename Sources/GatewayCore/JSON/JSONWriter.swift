@@ -1,0 +1,144 @@
+// Appends JSON text to a byte buffer. The envelope of every accepted webhook is written with it on
+// the ingest path, so it writes bytes directly (no Foundation, no intermediate Strings) and can splice
+// an already valid document verbatim (`appendRaw`, used for the vendor's raw body).
+
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8]
+    /// True when the next key or value must be preceded by a comma.
+    private var needsComma = false
+
+    public init(capacity: Int = 512) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    // MARK: structure
+
+    public mutating func beginObject() { separator(); bytes.append(0x7B); needsComma = false }
+    public mutating func endObject() { bytes.append(0x7D); needsComma = true }
+    public mutating func beginArray() { separator(); bytes.append(0x5B); needsComma = false }
+    public mutating func endArray() { bytes.append(0x5D); needsComma = true }
+
+    /// Writes `"key":`; the next call writes its value.
+    public mutating func key(_ key: String) {
+        separator()
+        appendQuoted(key)
+        bytes.append(0x3A)
+        needsComma = false
+    }
+
+    // MARK: values
+
+    public mutating func string(_ value: String) { separator(); appendQuoted(value); needsComma = true }
+    public mutating func null() { separator(); ascii("null"); needsComma = true }
+    public mutating func bool(_ value: Bool) { separator(); ascii(value ? "true" : "false"); needsComma = true }
+    public mutating func int(_ value: Int64) { separator(); appendInteger(value); needsComma = true }
+    public mutating func int(_ value: Int) { int(Int64(value)) }
+
+    /// A finite double in its shortest round-trip form; NaN and infinities have no JSON form → null.
+    public mutating func double(_ value: Double) {
+        guard value.isFinite else { null(); return }
+        separator()
+        if value == value.rounded(), abs(value) < 1e15 {
+            appendInteger(Int64(value))
+        } else {
+            bytes.append(contentsOf: value.description.utf8)
+        }
+        needsComma = true
+    }
+
+    /// A number given as literal text; the caller guarantees it is valid JSON number text
+    /// (it comes from `JSONValue.number`, which the parser validated).
+    public mutating func number(literal: String) { separator(); bytes.append(contentsOf: literal.utf8); needsComma = true }
+
+    public mutating func value(_ v: JSONValue) {
+        switch v {
+        case .null: null()
+        case .bool(let b): bool(b)
+        case .number(let n): number(literal: n)
+        case .string(let s): string(s)
+        case .array(let items):
+            beginArray()
+            for item in items { value(item) }
+            endArray()
+        case .object(let o):
+            beginObject()
+            for m in o.members { key(m.key); value(m.value) }
+            endObject()
+        }
+    }
+
+    /// Splices bytes that already form one valid JSON value (e.g. a verified webhook body that was
+    /// just parsed). Not re-validated: the caller owns that guarantee.
+    public mutating func appendRaw(_ raw: [UInt8]) { separator(); bytes.append(contentsOf: raw); needsComma = true }
+
+    // MARK: members (key + value in one call)
+
+    public mutating func member(_ k: String, _ v: String?) { key(k); if let v { string(v) } else { null() } }
+    public mutating func member(_ k: String, _ v: Bool?) { key(k); if let v { bool(v) } else { null() } }
+    public mutating func member(_ k: String, _ v: Double?) { key(k); if let v { double(v) } else { null() } }
+    public mutating func member(_ k: String, _ v: JSONValue?) { key(k); if let v { value(v) } else { null() } }
+
+    // MARK: bytes
+
+    @inline(__always)
+    private mutating func separator() { if needsComma { bytes.append(0x2C) } }
+
+    private mutating func ascii(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    private mutating func appendInteger(_ value: Int64) {
+        if value == 0 { bytes.append(0x30); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = value.magnitude
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while n > 0 { d[19 - count] = UInt8(0x30 + n % 10); n /= 10; count += 1 }
+        }
+        if value < 0 { bytes.append(0x2D) }
+        withUnsafeBytes(of: &digits) { d in bytes.append(contentsOf: d[(20 - count)...]) }
+    }
+
+    private static let hexDigits: StaticString = "0123456789abcdef"
+
+    /// Quotes and escapes per RFC 8259 §7: `"`, `\` and U+0000–U+001F; everything else (UTF-8
+    /// included) passes through unchanged.
+    private mutating func appendQuoted(_ s: String) {
+        bytes.append(0x22)
+        var s = s
+        s.withUTF8 { u in
+            var runStart = 0
+            for (idx, b) in u.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+                if idx > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<idx])) }
+                runStart = idx + 1
+                bytes.append(0x5C)
+                switch b {
+                case 0x22: bytes.append(0x22)
+                case 0x5C: bytes.append(0x5C)
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "t"))
+                case 0x08: bytes.append(UInt8(ascii: "b"))
+                case 0x0C: bytes.append(UInt8(ascii: "f"))
+                default:
+                    let h = JSONWriter.hexDigits.utf8Start
+                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, h[Int(b >> 4)], h[Int(b & 0xF)]])
+                }
+            }
+            if u.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart...])) }
+        }
+        bytes.append(0x22)
+    }
+}
+
+extension JSONValue {
+    /// The compact JSON text of this value (number literals and member order preserved).
+    public func serialized() -> [UInt8] {
+        var w = JSONWriter(capacity: 256)
+        w.value(self)
+        return w.bytes
+    }
+}
