@@ -1,0 +1,50 @@
+// Base32 (RFC 4648 §6 alphabet), lowercase and without padding: event ids are built from it
+// because the result is case-insensitive-safe, URL-safe and has no punctuation.
+
+public enum Base32 {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count * 8 + 4) / 5)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for b in bytes {
+            accumulator = accumulator << 8 | UInt32(b)
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                out.append(alphabet[Int(accumulator >> UInt32(bits) & 31)])
+            }
+        }
+        if bits > 0 { out.append(alphabet[Int(accumulator << UInt32(5 - bits) & 31)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes the unpadded form `encode` produces (either case). Nil for characters outside the
+    /// alphabet, '=' padding, an impossible length, or non-zero leftover bits (a non-canonical form).
+    public static func decode(_ text: String) -> [UInt8]? {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count * 5 / 8)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for c in text.utf8 {
+            let v: UInt8
+            switch c {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = c - UInt8(ascii: "a")
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = c - UInt8(ascii: "A")
+            case UInt8(ascii: "2")...UInt8(ascii: "7"): v = c - UInt8(ascii: "2") + 26
+            default: return nil
+            }
+            accumulator = (accumulator << 5 | UInt32(v)) & 0xFFFF
+            bits += 5
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        // 5 bits per character: a valid tail leaves fewer than 5 bits, all zero.
+        guard bits < 5, accumulator & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
+        return out
+    }
+
+    private static let alphabet: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+}

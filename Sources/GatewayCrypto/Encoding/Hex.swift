@@ -1,0 +1,52 @@
+// Hexadecimal (base16). Vendors send lowercase hex digests; uppercase is accepted on input since
+// nothing in the formats forbids it, and output is always lowercase.
+
+public enum Hex {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The decoded bytes, or nil for an odd length or any non-hex character.
+    public static func decode(_ text: String) -> [UInt8]? {
+        var text = text
+        return text.withUTF8 { decode(bytes: $0) }
+    }
+
+    public static func decode(_ text: Substring) -> [UInt8]? {
+        var text = text
+        return text.withUTF8 { decode(bytes: $0) }
+    }
+
+    public static func decode(bytes input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard input.count % 2 == 0 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(input.count / 2)
+        var i = 0
+        while i < input.count {
+            guard let hi = value(input[i]), let lo = value(input[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
+    }
+
+    /// True when every byte is a hex digit (for strict whole-header format checks).
+    static func isHexDigit(_ byte: UInt8) -> Bool { value(byte) != nil }
+
+    private static func value(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+}

@@ -1,1 +1,0 @@
-// GatewayCrypto: module under construction by its owner.
