@@ -1,1 +1,0 @@
-// GatewayConfig: module under construction by its owner.
