@@ -1,0 +1,62 @@
+// Little-endian binary encoding for stored records (events, dedupe entries, sink state). Fixed-width
+// integers and length-prefixed bytes: cheap to write on the ingest path and trivially bounded when
+// reading back, unlike JSON.
+
+import GatewayCore
+
+struct ByteWriter {
+    var bytes: [UInt8]
+
+    init(capacity: Int = 256) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func u8(_ v: UInt8) { bytes.append(v) }
+
+    mutating func u32(_ v: UInt32) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func u64(_ v: UInt64) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            u32(UInt32(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func optionalString(_ s: String?) {
+        if let s { u8(1); string(s) } else { u8(0) }
+    }
+
+    mutating func blob(_ b: [UInt8]) {
+        u32(UInt32(b.count))
+        bytes.append(contentsOf: b)
+    }
+
+    mutating func timestamp(_ t: Timestamp) { i64(t.nanoseconds) }
+
+    mutating func optionalTimestamp(_ t: Timestamp?) {
+        if let t { u8(1); timestamp(t) } else { u8(0) }
+    }
+
+    mutating func optionalInt(_ v: Int?) {
+        if let v { u8(1); i64(Int64(v)) } else { u8(0) }
+    }
+
+    mutating func position(_ p: JournalPosition) {
+        u64(p.segment)
+        u64(p.offset)
+    }
+
+    /// Bytes `string` will take, for sizing the buffer up front.
+    static func size(of s: String) -> Int { 4 + s.utf8.count }
+    static func size(of s: String?) -> Int { 1 + (s.map { 4 + $0.utf8.count } ?? 0) }
+}

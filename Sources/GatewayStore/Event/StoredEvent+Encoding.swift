@@ -1,0 +1,82 @@
+// Binary encoding of StoredEvent, version 1. Layout (integers little-endian, strings UTF-8 with a u32
+// byte length, optionals as a u8 0/1 flag then the value, timestamps as i64 ns since the epoch):
+//   "WGEV" u8 version(1)
+//   id source provider type providerEvent dedupeKey sessionID? partitionKey? occurredAt? receivedAt
+//   envelope(u32 length + bytes) u32 headerCount (name value)* requestBody(u32 + bytes)
+//   requestID? traceparent?
+// A new field means a new version number; decoding rejects unknown versions, truncation and
+// trailing bytes instead of guessing.
+
+import GatewayCore
+
+extension StoredEvent {
+    static let magic: [UInt8] = Array("WGEV".utf8)
+    static let version: UInt8 = 1
+
+    public func encoded() -> [UInt8] {
+        var size = 5 + 8 + 8 + 1 + 4 + 4 + envelope.count + requestBody.count
+        for s in [id, source, provider, type, providerEvent, dedupeKey] { size += ByteWriter.size(of: s) }
+        for s in [sessionID, partitionKey, requestID, traceparent] { size += ByteWriter.size(of: s) }
+        for f in requestHeaders { size += ByteWriter.size(of: f.name) + ByteWriter.size(of: f.value) }
+        var w = ByteWriter(capacity: size)
+        w.bytes.append(contentsOf: StoredEvent.magic)
+        w.u8(StoredEvent.version)
+        w.string(id)
+        w.string(source)
+        w.string(provider)
+        w.string(type)
+        w.string(providerEvent)
+        w.string(dedupeKey)
+        w.optionalString(sessionID)
+        w.optionalString(partitionKey)
+        w.optionalTimestamp(occurredAt)
+        w.timestamp(receivedAt)
+        w.blob(envelope)
+        w.u32(UInt32(requestHeaders.count))
+        for f in requestHeaders {
+            w.string(f.name)
+            w.string(f.value)
+        }
+        w.blob(requestBody)
+        w.optionalString(requestID)
+        w.optionalString(traceparent)
+        return w.bytes
+    }
+
+    /// Decodes what `encoded()` produced; throws `.invalid` naming the byte where it went wrong.
+    public init(decoding bytes: [UInt8]) throws(StoreError) {
+        var r = ByteReader(bytes, what: "stored event")
+        for m in StoredEvent.magic {
+            guard try r.u8() == m else { throw StoreError.invalid("stored event: not a stored event (bad magic)") }
+        }
+        let version = try r.u8()
+        guard version == StoredEvent.version else {
+            throw StoreError.invalid("stored event: unsupported encoding version \(version)")
+        }
+        id = try r.string()
+        source = try r.string()
+        provider = try r.string()
+        type = try r.string()
+        providerEvent = try r.string()
+        dedupeKey = try r.string()
+        sessionID = try r.optionalString()
+        partitionKey = try r.optionalString()
+        occurredAt = try r.optionalTimestamp()
+        receivedAt = try r.timestamp()
+        envelope = try r.blob()
+        let headerCount = Int(try r.u32())
+        // Each header takes at least 8 bytes, so a corrupt count cannot make us reserve gigabytes.
+        guard headerCount <= r.remaining / 8 else { throw StoreError.invalid("stored event: header count \(headerCount) exceeds the record") }
+        var headers = HeaderFields()
+        for _ in 0..<headerCount {
+            let name = try r.string()
+            let value = try r.string()
+            headers.add(name, value, nameIsLowercase: true)
+        }
+        requestHeaders = headers
+        requestBody = try r.blob()
+        requestID = try r.optionalString()
+        traceparent = try r.optionalString()
+        try r.expectEnd()
+    }
+}

@@ -1,0 +1,76 @@
+// Reading the journal back (delivery, replay, the CLI). Readers run on any thread, concurrently with
+// the writer: they see only committed records (up to each segment's committed length) and read with
+// pread on the segment's shared descriptor, so they never take the writer's lock while doing I/O.
+
+import GatewayCore
+
+extension Journal {
+    /// Up to `limit` records whose position is at or after `position`, in journal order. A position
+    /// that is a record's `next` (or a sink cursor) continues right after that record; a position
+    /// in a deleted segment continues with the oldest segment still present. Corrupt records are
+    /// skipped (and logged once, with segment and offset).
+    public func read(from position: JournalPosition, limit: Int) throws(StoreError) -> [JournalEntry] {
+        guard limit > 0 else { return [] }
+        let segments = shared.withLock { $0.segments }
+        var out: [JournalEntry] = []
+        for segment in segments where segment.number >= position.segment {
+            var offset = segment.number == position.segment ? max(position.offset, SegmentFile.headerSize) : SegmentFile.headerSize
+            var scanner = FrameScanner(file: segment.file, limit: segment.committed)
+            scanning: while true {
+                switch try scanner.step(at: offset) {
+                case let .record(at, payload, next):
+                    out.append(JournalEntry(
+                        position: JournalPosition(segment: segment.number, offset: at),
+                        next: JournalPosition(segment: segment.number, offset: next), payload: payload))
+                    if out.count == limit { return out }
+                    offset = next
+                case let .corrupt(at, resume, reason):
+                    report(segment: segment.number, offset: at, resume: resume, reason: reason)
+                    offset = resume
+                case .end:
+                    break scanning
+                }
+            }
+        }
+        return out
+    }
+
+    /// Up to `limit` records strictly after `position` (from the beginning when nil).
+    public func read(after position: JournalPosition?, limit: Int) throws(StoreError) -> [JournalEntry] {
+        guard let position else { return try read(from: JournalPosition(segment: 0, offset: 0), limit: limit) }
+        guard limit > 0 else { return [] }
+        var entries = try read(from: position, limit: limit + 1)
+        if entries.first?.position == position {
+            entries.removeFirst()
+        } else if entries.count > limit {
+            entries.removeLast()
+        }
+        return entries
+    }
+
+    /// The record starting exactly at `position`; nil if there is none (past the end, before the
+    /// first record, or in a deleted segment). Throws `.corrupt` if the record there is damaged.
+    public func read(at position: JournalPosition) throws(StoreError) -> JournalEntry? {
+        let segment = shared.withLock { s in s.segments.first { $0.number == position.segment } }
+        guard let segment, position.offset >= SegmentFile.headerSize, position.offset < segment.committed else { return nil }
+        var scanner = FrameScanner(file: segment.file, limit: segment.committed)
+        switch try scanner.step(at: position.offset) {
+        case let .record(at, payload, next):
+            return JournalEntry(
+                position: JournalPosition(segment: segment.number, offset: at),
+                next: JournalPosition(segment: segment.number, offset: next), payload: payload)
+        case let .corrupt(at, _, reason):
+            throw StoreError.corrupt(segment: segment.number, offset: at, reason: reason)
+        case .end:
+            return nil
+        }
+    }
+
+    private func report(segment: UInt64, offset: UInt64, resume: UInt64, reason: String) {
+        let first = reportedCorruption.withLock { $0.insert(JournalPosition(segment: segment, offset: offset)).inserted }
+        guard first else { return }
+        logger.error("corrupt journal record skipped", [
+            ("segment", String(segment)), ("offset", String(offset)), ("skipped_bytes", String(resume - offset)), ("reason", reason),
+        ])
+    }
+}

@@ -1,0 +1,144 @@
+// The durable, append-only event journal: numbered segment files under `<storage>/journal/`, one
+// writer thread doing group commit, readers that may run on any thread. Nothing is acknowledged
+// (no completion fires with success) before the record is as durable as the FsyncPolicy promises.
+
+public import GatewayCore
+import Dispatch
+import Foundation
+import Synchronization
+
+public final class Journal: Sendable {
+    public typealias Completion = @Sendable (Result<JournalPosition, StoreError>) -> Void
+
+    struct PendingAppend {
+        let payload: [UInt8]
+        let crc: UInt32
+        let completion: Completion
+    }
+
+    struct Shared {
+        var queue: [PendingAppend] = []
+        /// The writer is (about to be) blocked on `wakeup`: the next append must signal it.
+        var writerIdle = false
+        var closed = false
+        /// Sorted by number; the last one is the segment being appended to.
+        var segments: [SegmentInfo] = []
+        var end: JournalPosition
+        var listeners: [@Sendable () -> Void] = []
+    }
+
+    let directory: String
+    let options: JournalOptions
+    let logger: Logger
+    let shared: Mutex<Shared>
+    let wakeup = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
+    let counters = JournalCounters()
+    /// Corrupt ranges already logged, so a reader passing the same damage again stays quiet.
+    let reportedCorruption = Mutex<Set<JournalPosition>>([])
+
+    /// Opens (creating if needed) the journal in `<storageDirectory>/journal/` and recovers it: the
+    /// last segment is scanned fully and a torn tail (short or CRC-bad last record, or garbage) is
+    /// truncated; corrupt records found in the middle are logged with segment and offset and skipped
+    /// when read. Older segments are checked lazily as they are read. Starts the writer thread:
+    /// call `close()` to stop it.
+    public init(directory storageDirectory: String, options: JournalOptions = JournalOptions(), logger: Logger) throws(StoreError) {
+        guard options.segmentSize > Int(SegmentFile.headerSize) + RecordFrame.headerSize else {
+            throw StoreError.invalid("journal segment size \(options.segmentSize) is too small")
+        }
+        let directory = storageDirectory + "/journal"
+        self.directory = directory
+        self.options = options
+        self.logger = logger.with("component", "journal")
+        let recovered = try JournalRecovery.open(directory: directory, logger: self.logger)
+        let last = recovered.segments[recovered.segments.count - 1]
+        shared = Mutex(Shared(segments: recovered.segments, end: JournalPosition(segment: last.number, offset: last.committed)))
+        let writer = JournalWriter(
+            file: last.file, number: last.number, offset: last.committed, nextNumber: recovered.nextNumber)
+        let thread = Thread { [self] in
+            writer.run(self)
+            finished.signal()
+        }
+        thread.name = "journal-writer"
+        thread.start()
+    }
+
+    /// Queues `payload` (non-empty) for the next group commit. `completion` runs on the writer
+    /// thread once the record is durable per the FsyncPolicy, with the record's position, or with
+    /// the error that failed its batch (`.full` when the disk is full; the journal stays usable and
+    /// retries with the next append). Keep completions cheap: they delay the next batch.
+    public func append(_ payload: [UInt8], completion: @escaping Completion) {
+        guard !payload.isEmpty, payload.count <= RecordFrame.maxPayload else {
+            completion(.failure(.invalid("journal payload of \(payload.count) bytes (must be 1...\(RecordFrame.maxPayload))")))
+            return
+        }
+        // The checksum is computed here, on the caller's thread, so event-loop threads share the
+        // work instead of serialising it on the writer.
+        let item = PendingAppend(payload: payload, crc: CRC32C.checksum(payload), completion: completion)
+        let (accepted, signal) = shared.withLock { s -> (Bool, Bool) in
+            if s.closed { return (false, false) }
+            s.queue.append(item)
+            if s.writerIdle {
+                s.writerIdle = false
+                return (true, true)
+            }
+            return (true, false)
+        }
+        guard accepted else {
+            completion(.failure(.closed))
+            return
+        }
+        if signal { wakeup.signal() }
+    }
+
+    /// The position right after the last committed record: where the next record will start
+    /// (possibly in the next segment after a rollover).
+    public var end: JournalPosition { shared.withLock { $0.end } }
+
+    /// Registers `listener`, called on the writer thread after every committed batch (delivery wakes
+    /// its dispatchers from here). Must not block.
+    public func onCommit(_ listener: @escaping @Sendable () -> Void) {
+        shared.withLock { $0.listeners.append(listener) }
+    }
+
+    public var statistics: JournalStatistics { counters.snapshot() }
+
+    /// Segment numbers currently on disk, oldest first (ops and tests).
+    public var segmentNumbers: [UInt64] { shared.withLock { $0.segments.map(\.number) } }
+
+    /// Deletes every sealed segment whose records all lie before `position` (every sink's cursor
+    /// is past it) and whose last append is older than `olderThan` (now minus retention). The
+    /// segment being appended to is never removed. Returns how many segments were deleted.
+    @discardableResult
+    public func removeSegments(fullyBefore position: JournalPosition, olderThan: Timestamp) -> Int {
+        let candidates = shared.withLock { s in s.segments.dropLast().filter { $0.number < position.segment } }
+        var removed: [UInt64] = []
+        for segment in candidates {
+            do {
+                guard try segment.file.modificationTime() < olderThan.nanoseconds else { continue }
+                try FileSystem.remove(directory + "/" + SegmentFile.name(segment.number))
+                removed.append(segment.number)
+            } catch {
+                logger.error("could not remove journal segment", [("segment", String(segment.number)), ("error", error.description)])
+            }
+        }
+        guard !removed.isEmpty else { return 0 }
+        shared.withLock { s in s.segments.removeAll { removed.contains($0.number) } }
+        try? FileSystem.syncDirectory(directory)
+        logger.info("removed journal segments past retention", [("segments", removed.map(String.init).joined(separator: ","))])
+        return removed.count
+    }
+
+    /// Stops accepting appends, lets the writer commit everything already queued (and sync, for
+    /// every policy), then stops the writer thread and returns. Later calls return at once.
+    public func close() {
+        let first = shared.withLock { s -> Bool in
+            if s.closed { return false }
+            s.closed = true
+            return true
+        }
+        guard first else { return }
+        wakeup.signal()
+        finished.wait()
+    }
+}

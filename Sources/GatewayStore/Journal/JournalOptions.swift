@@ -1,0 +1,40 @@
+// How durable and how large the journal is; decoded by the config module from `storage.*`.
+
+/// When appends reach the disk (`storage.fsync`).
+public enum FsyncPolicy: Sendable, Equatable {
+    /// Completion only after `fdatasync` (group commit shares one sync among every append that
+    /// arrived while the previous one ran). A 2xx means the event is on disk.
+    case always
+    /// Completion after the write; `fdatasync` at most every `seconds`. A crash of the machine (not
+    /// just the process) can lose the last interval.
+    case interval(Double)
+    /// Completion after the write; the kernel flushes when it likes. Survives a process crash only.
+    case never
+}
+
+public struct JournalOptions: Sendable, Equatable {
+    public var fsync: FsyncPolicy
+    /// Target size of one segment file in bytes. A segment rolls over before the batch that would
+    /// overflow it; a single record larger than this gets a segment of its own.
+    public var segmentSize: Int
+    /// Seconds a segment is kept for replay after its last append (`storage.retention`, default 7 d);
+    /// the runtime passes `now - retention` to `removeSegments(fullyBefore:olderThan:)`.
+    public var retention: Double
+
+    public init(fsync: FsyncPolicy = .always, segmentSize: Int = 64 << 20, retention: Double = 7 * 86400) {
+        self.fsync = fsync
+        self.segmentSize = segmentSize
+        self.retention = retention
+    }
+}
+
+/// Counters for tests, metrics and benchmarks: `syncs` far below `appends` is group commit at work.
+public struct JournalStatistics: Sendable, Equatable {
+    public var appends: Int
+    public var failedAppends: Int
+    /// Write batches (one `pwrite` each).
+    public var batches: Int
+    /// `fdatasync` calls on segment files.
+    public var syncs: Int
+    public var bytesWritten: Int
+}

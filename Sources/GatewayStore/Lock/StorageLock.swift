@@ -1,0 +1,40 @@
+// Exclusive ownership of a storage directory: `flock` on `<storage>/LOCK`. The running gateway holds
+// it for its lifetime; offline CLI commands (replay, dead-letters) take it too and, when it is held,
+// tell the operator to use the admin API instead of editing a live gateway's files. flock is tied to
+// the open file description, so the kernel releases it when the process dies, even by SIGKILL: a
+// crashed gateway never leaves a stale lock behind.
+
+import CLinux
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public final class StorageLock: Sendable {
+    public let path: String
+    private let file: Mutex<FileDescriptor?>
+
+    /// Takes the lock without waiting; throws `.locked` if another holder (process, or another
+    /// StorageLock in this process) has it. Creates the directory if needed.
+    public init(directory: String) throws(StoreError) {
+        try FileSystem.createDirectory(directory)
+        path = directory + "/LOCK"
+        let file = try FileDescriptor(path: path, flags: O_RDWR | O_CREAT)
+        while flock(file.fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            if code == EWOULDBLOCK { throw StoreError.locked(path: path) }
+            throw StoreError.system("flock", code, path)
+        }
+        // The holder's pid, for an operator looking at the file; the lock itself is the flock.
+        let pid = Array("\(getpid())\n".utf8)
+        try? file.truncate(to: 0)
+        try? file.write(pid, at: 0)
+        self.file = Mutex(file)
+    }
+
+    /// Releases the lock (closing the descriptor drops the flock). Idempotent; deinit does it too.
+    public func release() {
+        file.withLock { $0 = nil }
+    }
+}

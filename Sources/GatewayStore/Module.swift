@@ -1,1 +1,0 @@
-// GatewayStore: module under construction by its owner.

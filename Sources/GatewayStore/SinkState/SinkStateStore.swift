@@ -1,0 +1,183 @@
+// Durable per-sink delivery state in `<storage>/sinks/<name>/state.log`: an append-only log of
+// framed change records (RecordFrame + SinkStateRecord). Every `update` is one write and one
+// fdatasync, so it returns only once the change survives a crash; batch changes into one call where
+// you can (e.g. advance the cursor every few milliseconds, not after every event). On open the log
+// is replayed (a torn tail truncated, a corrupt record skipped and logged) and rewritten compactly;
+// it is compacted again when it grows past four times its compact size.
+
+public import GatewayCore
+import CLinux
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public final class SinkStateStore: Sendable {
+    public let sink: String
+    let directory: String
+    let path: String
+    let logger: Logger
+
+    struct Inner {
+        var state: SinkState
+        var file: FileDescriptor?
+        var size: UInt64
+        /// Size right after the last compaction: growth past a multiple of it triggers the next.
+        var compactSize: UInt64
+    }
+
+    let inner: Mutex<Inner>
+
+    /// Opens (creating if needed) the state of `sink` under `<storageDirectory>/sinks/<sink>/`.
+    public init(directory storageDirectory: String, sink: String, logger: Logger) throws(StoreError) {
+        guard SinkStateStore.isValidName(sink) else { throw StoreError.invalid("invalid sink name '\(sink)' for a storage directory") }
+        self.sink = sink
+        directory = storageDirectory + "/sinks/" + sink
+        path = directory + "/state.log"
+        self.logger = logger.with("sink", sink)
+        try FileSystem.createDirectory(directory)
+        let state = try SinkStateStore.load(path: path, logger: self.logger)
+        let compacted = try SinkStateStore.writeCompacted(state, path: path, directory: directory)
+        inner = Mutex(Inner(state: state, file: compacted.file, size: compacted.size, compactSize: compacted.size))
+    }
+
+    /// Sink names become directory names: no separators, no dot names, nothing empty.
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(0x2F) && !name.utf8.contains(0)
+    }
+
+    /// Names of the sinks that have state under `storageDirectory` (offline CLI commands).
+    public static func sinkNames(in storageDirectory: String) throws(StoreError) -> [String] {
+        let dir = storageDirectory + "/sinks"
+        guard FileSystem.exists(dir) else { return [] }
+        return try FileSystem.list(dir).filter { FileSystem.exists(dir + "/" + $0 + "/state.log") }.sorted()
+    }
+
+    public var state: SinkState { inner.withLock { $0.state } }
+    public var cursor: JournalPosition? { inner.withLock { $0.state.cursor } }
+    public var deadLetters: [DeadLetter] { inner.withLock { $0.state.deadLetters } }
+    public var paused: PauseState? { inner.withLock { $0.state.paused } }
+
+    /// Applies `changes` in order and makes them durable with one write and one fdatasync. Returns
+    /// the changes as stored (dead letters carrying their assigned sequence). On failure nothing
+    /// is applied in memory and the log is rolled back to its previous length.
+    @discardableResult
+    public func update(_ changes: [SinkStateChange]) throws(StoreError) -> [SinkStateChange] {
+        guard !changes.isEmpty else { return [] }
+        return try inner.withLock { (inner) throws(StoreError) -> [SinkStateChange] in
+            guard let file = inner.file else { throw StoreError.closed }
+            var next = inner.state
+            let stored = changes.map { next.apply($0) }
+            var frame: [UInt8] = []
+            RecordFrame.append(SinkStateRecord.encode(stored, nextSequence: next.nextDeadLetterSequence), to: &frame)
+            do throws(StoreError) {
+                try file.write(frame, at: inner.size)
+                try file.dataSync()
+            } catch {
+                try? file.truncate(to: inner.size)
+                throw error
+            }
+            inner.state = next
+            inner.size += UInt64(frame.count)
+            if inner.size > max(inner.compactSize * 4, 64 << 10) {
+                // Compaction failing is not the update failing: the change is already durable.
+                do throws(StoreError) {
+                    let compacted = try SinkStateStore.writeCompacted(next, path: path, directory: directory)
+                    inner.file = compacted.file
+                    inner.size = compacted.size
+                    inner.compactSize = compacted.size
+                } catch {
+                    logger.warning("sink state compaction failed", [("error", error.description)])
+                }
+            }
+            return stored
+        }
+    }
+
+    public func setCursor(_ position: JournalPosition) throws(StoreError) {
+        try update([.cursor(position)])
+    }
+
+    public func setRetry(_ retry: RetryState) throws(StoreError) {
+        try update([.retry(retry)])
+    }
+
+    public func clearRetry(at position: JournalPosition) throws(StoreError) {
+        try update([.clearRetry(position)])
+    }
+
+    /// Records a dead letter (and clears its retry state); returns it with its sequence.
+    @discardableResult
+    public func addDeadLetter(_ letter: DeadLetter) throws(StoreError) -> DeadLetter {
+        let stored = try update([.clearRetry(letter.position), .deadLetter(letter)])
+        guard case let .deadLetter(d) = stored[1] else { return letter }
+        return d
+    }
+
+    /// Removes the dead letters matching `predicate`; with `requeue`, their events go to the
+    /// requeued list in the same durable step (`dead-letters retry`), otherwise they are dropped.
+    @discardableResult
+    public func removeDeadLetters(requeue: Bool, where predicate: (DeadLetter) -> Bool) throws(StoreError) -> [DeadLetter] {
+        let matching = inner.withLock { $0.state.deadLetters.filter(predicate) }
+        var changes: [SinkStateChange] = matching.map { .removeDeadLetter(sequence: $0.sequence) }
+        if requeue { changes += matching.map { .requeue($0.position) } }
+        try update(changes)
+        return matching
+    }
+
+    public func pause(reason: String, at time: Timestamp) throws(StoreError) {
+        try update([.pause(PauseState(reason: reason, since: time))])
+    }
+
+    public func resume() throws(StoreError) {
+        try update([.resume])
+    }
+
+    /// Closes the log file; later updates throw `.closed`.
+    public func close() {
+        inner.withLock { $0.file = nil }
+    }
+
+    /// Replays the log into a state.
+    static func load(path: String, logger: Logger) throws(StoreError) -> SinkState {
+        var state = SinkState()
+        guard FileSystem.exists(path) else { return state }
+        let file = try FileDescriptor(path: path, flags: O_RDONLY)
+        let size = try file.size()
+        var scanner = FrameScanner(file: file, limit: size)
+        var offset: UInt64 = 0
+        while true {
+            switch try scanner.step(at: offset) {
+            case let .record(at, payload, next):
+                do throws(StoreError) {
+                    let (sequence, changes) = try SinkStateRecord.decode(payload)
+                    for change in changes { state.replay(change) }
+                    state.nextDeadLetterSequence = max(state.nextDeadLetterSequence, sequence)
+                } catch {
+                    logger.error("undecodable sink state record skipped", [("path", path), ("offset", String(at)), ("error", error.description)])
+                }
+                offset = next
+            case let .corrupt(at, resume, reason):
+                // A torn tail is an update that never returned: dropping it is correct. Damage in the
+                // middle loses that one update, which at worst redelivers an event.
+                if resume < size {
+                    logger.error("corrupt sink state record skipped", [("path", path), ("offset", String(at)), ("reason", reason)])
+                } else {
+                    logger.warning("dropping torn tail of sink state log", [("path", path), ("offset", String(at))])
+                }
+                offset = resume
+            case .end:
+                return state
+            }
+        }
+    }
+
+    /// Writes `state` as a one-record log and atomically replaces the old log with it.
+    static func writeCompacted(_ state: SinkState, path: String, directory: String) throws(StoreError) -> (file: FileDescriptor, size: UInt64) {
+        var frame: [UInt8] = []
+        RecordFrame.append(SinkStateRecord.encode(state.asChanges, nextSequence: state.nextDeadLetterSequence), to: &frame)
+        try FileSystem.replaceAtomically(path, with: frame, directory: directory)
+        let file = try FileDescriptor(path: path, flags: O_RDWR)
+        return (file, UInt64(frame.count))
+    }
+}
