@@ -34,12 +34,17 @@ struct JSONParser {
     private let maxDepth: Int
     /// Reused for strings that contain escapes, so each one does not allocate a fresh buffer.
     private var scratch: [UInt8] = []
+    /// Members and elements of the containers being parsed, stacked so each finished container is
+    /// copied out once at its exact size instead of growing its own array step by step.
+    private var memberStack: [(key: String, value: JSONValue)] = []
+    private var elementStack: [JSONValue] = []
 
     /// `base` must stay valid for the parser's lifetime; callers reject empty input first.
     init(_ base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         p = base
         end = count
         self.maxDepth = maxDepth
+        memberStack.reserveCapacity(16)
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -87,9 +92,9 @@ struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         if depth > maxDepth { throw JSONParseError(.tooDeep(limit: maxDepth), at: i) }
         i += 1  // {
-        var members: [(key: String, value: JSONValue)] = []
+        let base = memberStack.count
         skipWhitespace()
-        if i < end && p[i] == UInt8(ascii: "}") { i += 1; return .object(JSONObject(members)) }
+        if i < end && p[i] == UInt8(ascii: "}") { i += 1; return .object(JSONObject()) }
         while true {
             skipWhitespace()
             guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
@@ -101,12 +106,16 @@ struct JSONParser {
             i += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            members.append((key, value))
+            memberStack.append((key, value))
             skipWhitespace()
             guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
             switch p[i] {
             case UInt8(ascii: ","): i += 1
-            case UInt8(ascii: "}"): i += 1; return .object(JSONObject(members))
+            case UInt8(ascii: "}"):
+                i += 1
+                let members = Array(memberStack[base...])
+                memberStack.removeSubrange(base...)
+                return .object(JSONObject(members))
             default: throw JSONParseError(.unexpectedByte(p[i]), at: i)
             }
         }
@@ -115,17 +124,22 @@ struct JSONParser {
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
         if depth > maxDepth { throw JSONParseError(.tooDeep(limit: maxDepth), at: i) }
         i += 1  // [
-        var items: [JSONValue] = []
+        let base = elementStack.count
         skipWhitespace()
-        if i < end && p[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+        if i < end && p[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
         while true {
             skipWhitespace()
-            items.append(try parseValue(depth: depth))
+            let item = try parseValue(depth: depth)
+            elementStack.append(item)
             skipWhitespace()
             guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
             switch p[i] {
             case UInt8(ascii: ","): i += 1
-            case UInt8(ascii: "]"): i += 1; return .array(items)
+            case UInt8(ascii: "]"):
+                i += 1
+                let items = Array(elementStack[base...])
+                elementStack.removeSubrange(base...)
+                return .array(items)
             default: throw JSONParseError(.unexpectedByte(p[i]), at: i)
             }
         }
