@@ -1,0 +1,57 @@
+// Opens one non-blocking listening socket. Every loop opens its own on the same address with
+// SO_REUSEPORT: the kernel spreads new connections across the loops' accept queues, no two loops
+// ever wake for the same connection (the thundering herd EPOLLEXCLUSIVE only softens), and no
+// lock is shared between loops on accept.
+
+import CLinux
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum Listener {
+    static func open(host: String, port: Int, backlog: Int) throws(HTTPServerError) -> (fd: Int32, port: Int) {
+        var hints = addrinfo()
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var res: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &res)
+        guard rc == 0, let ai = res else {
+            throw HTTPServerError("resolve \(host): \(String(cString: gai_strerror(rc)))")
+        }
+        defer { freeaddrinfo(res) }
+
+        let fd = socket(ai.pointee.ai_family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .system("socket") }
+        var one: Int32 = 1
+        let size = socklen_t(MemoryLayout<Int32>.size)
+        guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, size) == 0,
+              setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, size) == 0
+        else {
+            let e = HTTPServerError.system("setsockopt SO_REUSEPORT")
+            close(fd)
+            throw e
+        }
+        guard bind(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0 else {
+            let e = HTTPServerError.system("bind \(host):\(port)")
+            close(fd)
+            throw e
+        }
+        guard listen(fd, Int32(backlog)) == 0 else {
+            let e = HTTPServerError.system("listen \(host):\(port)")
+            close(fd)
+            throw e
+        }
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let bound = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        guard bound == 0 else {
+            let e = HTTPServerError.system("getsockname")
+            close(fd)
+            throw e
+        }
+        return (fd, SocketAddress.port(of: storage))
+    }
+}

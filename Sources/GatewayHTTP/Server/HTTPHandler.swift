@@ -1,0 +1,20 @@
+// The seam between the server and the application: routing and limits are decided from the head
+// alone, then the complete request is handed over with a responder that may be used later from
+// any thread.
+
+public enum HeadVerdict: Sendable {
+    /// Read the body, refusing it with 413 once it would exceed `bodyLimit` bytes.
+    case accept(bodyLimit: Int)
+    /// Answer this response without reading the body, then close the connection.
+    case reject(HTTPResponse)
+}
+
+public protocol HTTPHandler: Sendable {
+    /// Called on the event loop when the head is complete, before any body byte is read: routing
+    /// decides 404/405 and the body limit here (413 follows from Content-Length before reading).
+    /// Must not block.
+    func prepare(_ head: HTTPRequestHead) -> HeadVerdict
+    /// Called on the event loop with the complete request. Must not block: hand slow work to
+    /// another thread and call `responder.respond` from there.
+    func handle(_ request: HTTPRequest, responder: HTTPResponder)
+}
