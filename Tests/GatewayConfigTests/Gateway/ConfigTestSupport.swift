@@ -1,0 +1,49 @@
+// Decoding helpers for gateway.yaml tests: a literal document, an injected environment and secret
+// files, and the outcome as rendered strings (`file:line:col: message`).
+
+import GatewayConfig
+import GatewayCore
+
+struct Decoded {
+    var configuration: GatewayConfiguration
+    var errors: [String]
+    var warnings: [String]
+}
+
+func resolver(env: [String: String] = [:], files: [String: String] = [:]) -> SecretResolver {
+    SecretResolver(environment: { env[$0] }, readFile: { files[$0].map { Array($0.utf8) } })
+}
+
+/// Decodes `text` as `gw.yaml`, collecting errors and warnings instead of throwing.
+func decodeConfig(_ text: String, env: [String: String] = [:], files: [String: String] = [:]) throws -> Decoded {
+    let node = try YAMLLoader.load(text: text, file: "gw.yaml")
+    let diagnostics = ConfigDiagnostics(secretResolver: resolver(env: env, files: files))
+    let configuration = GatewayConfiguration.decode(node, diagnostics: diagnostics, baseDirectory: "/etc/gw")
+    return Decoded(configuration: configuration,
+                   errors: diagnostics.errors.map(\.description),
+                   warnings: diagnostics.warnings.map(\.description))
+}
+
+/// A minimal valid document plus `extra` (top-level YAML appended), with admin configured so its
+/// warning does not crowd the assertions.
+func minimalConfig(_ extra: String = "") -> String {
+    """
+    admin:
+      token: admin-token-literal
+    sources:
+      - name: recall
+        provider: recall
+        secret: ${env:RECALL_SECRET}
+    sinks:
+      - name: out
+        type: stdout
+    \(extra)
+    """
+}
+
+/// The repository root, found from this file's path (Tests/GatewayConfigTests/Gateway/…).
+func repositoryRoot(_ file: String = #filePath) -> String {
+    var parts = file.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(4)
+    return parts.joined(separator: "/")
+}
