@@ -18,3 +18,7 @@ static inline long copenssl_ctx_set_min_proto(SSL_CTX *ctx, int version) {
 static inline long copenssl_ctx_set_mode(SSL_CTX *ctx, long mode) {
     return SSL_CTX_set_mode(ctx, mode);
 }
+// SSL_OP_* are built with the function-like macro SSL_OP_BIT, which Swift cannot import.
+static inline uint64_t copenssl_op_ignore_unexpected_eof(void) { return SSL_OP_IGNORE_UNEXPECTED_EOF; }
+static inline uint64_t copenssl_op_no_renegotiation(void) { return SSL_OP_NO_RENEGOTIATION; }
+static inline uint64_t copenssl_op_cipher_server_preference(void) { return SSL_OP_CIPHER_SERVER_PREFERENCE; }
