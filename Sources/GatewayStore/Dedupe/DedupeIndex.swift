@@ -1,0 +1,161 @@
+// Recently seen provider dedupe keys → the gateway event id they produced, so a webhook the provider
+// redelivers is answered 200 without creating a second event. Memory is bounded (`maxEntries`, the
+// oldest evicted first) and entries expire after `window` seconds from first receipt.
+//
+// Why a separate log instead of rebuilding from the journal on open: the journal holds the whole
+// retention period (days of full request bodies); reading and decoding all of it on every start
+// would make start-up time grow with traffic, while the dedupe log holds only (time, key, id) for
+// the window and is compacted on open. The journal stays the source of truth for events: the
+// dedupe log is written behind the ingest path (DedupeLog), so a crash may forget the last ~50 ms
+// of keys; a redelivery of one of those becomes a second journal record with the same deterministic
+// event id, which sinks dedupe by `webhook-id`. Acknowledged events are never lost by this.
+
+public import GatewayCore
+import Synchronization
+
+public final class DedupeIndex: Sendable {
+    public enum Claim: Sendable, Equatable {
+        /// First sighting in the window: the key is reserved for the caller, who must `commit` it
+        /// once the event is durable or `release` it if the journal append failed.
+        case new
+        /// Already journaled: answer 200 "duplicate" without creating an event.
+        case duplicate(eventID: String)
+        /// Another request with this key is being journaled right now and may still fail: answer
+        /// 503 with Retry-After (or 409) so the provider retries, rather than 200 for an event that
+        /// might not exist.
+        case inFlight(eventID: String)
+    }
+
+    struct Entry {
+        var eventID: String
+        var time: Timestamp
+        var committed: Bool
+        /// Matches the entry to its expiry-queue slot, so a stale slot never removes a re-claimed key.
+        var sequence: UInt64
+    }
+
+    struct State {
+        var entries: [String: Entry] = [:]
+        /// Claims in arrival order: expiry and eviction take from the front.
+        var order = ExpiryQueue()
+        var nextSequence: UInt64 = 0
+        var evicted = 0
+        var evictedSinceLog = 0
+        var lastEvictionLog: Timestamp?
+    }
+
+    public let window: Double
+    public let maxEntries: Int
+    let logger: Logger
+    let state: Mutex<State>
+    let log: DedupeLog
+
+    /// Opens the index persisted in `<storageDirectory>/dedupe/` (creating it if needed), keeping the
+    /// entries younger than `window` seconds at `now`, and compacts the file.
+    public init(
+        directory storageDirectory: String, window: Double = 72 * 3600, maxEntries: Int = 1_000_000, logger: Logger,
+        now: Timestamp = .now()
+    ) throws(StoreError) {
+        guard window > 0, maxEntries > 0 else { throw StoreError.invalid("dedupe window and max entries must be positive") }
+        self.window = window
+        self.maxEntries = maxEntries
+        self.logger = logger.with("component", "dedupe")
+        let cutoff = now.adding(seconds: -window)
+        let loaded = try DedupeLog.load(directory: storageDirectory + "/dedupe", logger: self.logger)
+        var state = State()
+        // Later records of a key win; keep the newest `maxEntries` live ones, oldest first.
+        var latest: [String: DedupeLog.Record] = [:]
+        for record in loaded where record.time > cutoff { latest[record.key] = record }
+        let live = latest.values.sorted { $0.time < $1.time }.suffix(maxEntries)
+        for record in live {
+            state.entries[record.key] = Entry(eventID: record.eventID, time: record.time, committed: true, sequence: state.nextSequence)
+            state.order.append(key: record.key, time: record.time, sequence: state.nextSequence)
+            state.nextSequence += 1
+        }
+        self.state = Mutex(state)
+        log = try DedupeLog(directory: storageDirectory + "/dedupe", live: Array(live), logger: self.logger)
+    }
+
+    /// Number of keys held (reserved or committed).
+    public var count: Int { state.withLock { $0.entries.count } }
+
+    /// Keys evicted because of `maxEntries` since open.
+    public var evictions: Int { state.withLock { $0.evicted } }
+
+    /// Looks `key` up and, if it is unknown (or expired), reserves it for `eventID` atomically: of
+    /// two concurrent claims of one key exactly one gets `.new`.
+    public func claim(_ key: String, eventID: String, now: Timestamp) -> Claim {
+        let cutoff = now.adding(seconds: -window)
+        let (claim, evictionReport) = state.withLock { s -> (Claim, (Int, Int)?) in
+            expire(&s, olderThanOrAt: cutoff)
+            if let e = s.entries[key] {
+                return (e.committed ? .duplicate(eventID: e.eventID) : .inFlight(eventID: e.eventID), nil)
+            }
+            s.entries[key] = Entry(eventID: eventID, time: now, committed: false, sequence: s.nextSequence)
+            s.order.append(key: key, time: now, sequence: s.nextSequence)
+            s.nextSequence += 1
+            var evictedNow = 0
+            while s.entries.count > maxEntries, let oldest = s.order.popFirst() {
+                if s.entries[oldest.key]?.sequence == oldest.sequence {
+                    s.entries[oldest.key] = nil
+                    evictedNow += 1
+                }
+            }
+            guard evictedNow > 0 else { return (.new, nil) }
+            s.evicted += evictedNow
+            s.evictedSinceLog += evictedNow
+            // Log the first eviction, then at most once a minute with the count since.
+            if let last = s.lastEvictionLog, now.seconds(since: last) < 60 { return (.new, nil) }
+            s.lastEvictionLog = now
+            defer { s.evictedSinceLog = 0 }
+            return (.new, (s.evictedSinceLog, s.entries.count))
+        }
+        if let (evicted, held) = evictionReport {
+            logger.warning("dedupe index full: evicting oldest keys before their window ends", [
+                ("evicted", String(evicted)), ("max_entries", String(maxEntries)), ("held", String(held)),
+            ])
+        }
+        return claim
+    }
+
+    /// Frees a reservation whose journal append failed, so the provider's retry is accepted.
+    public func release(_ key: String) {
+        state.withLock { s in
+            if let e = s.entries[key], !e.committed { s.entries[key] = nil }
+        }
+    }
+
+    /// Marks a reservation durable (its event is journaled) and persists it.
+    public func commit(_ key: String) {
+        let record = state.withLock { s -> DedupeLog.Record? in
+            guard var e = s.entries[key], !e.committed else { return nil }
+            e.committed = true
+            s.entries[key] = e
+            return DedupeLog.Record(time: e.time, key: key, eventID: e.eventID)
+        }
+        guard let record else { return }
+        log.append(record)
+        if log.needsCompaction(liveCount: count) {
+            log.compact { [self] in
+                // Dictionary copy-on-write: the lock is held only for the O(1) copy.
+                let entries = state.withLock { $0.entries }
+                return entries.filter(\.value.committed)
+                    .map { DedupeLog.Record(time: $0.value.time, key: $0.key, eventID: $0.value.eventID) }
+                    .sorted { $0.time < $1.time }
+            }
+        }
+    }
+
+    /// Writes buffered commits to disk now (normally done within ~50 ms by the log's own queue).
+    public func flush() { log.flush() }
+
+    /// Flushes and closes the file; the in-memory index keeps answering but persists nothing more.
+    public func close() { log.close() }
+
+    private func expire(_ s: inout State, olderThanOrAt cutoff: Timestamp) {
+        while let oldest = s.order.first, oldest.time <= cutoff {
+            _ = s.order.popFirst()
+            if s.entries[oldest.key]?.sequence == oldest.sequence { s.entries[oldest.key] = nil }
+        }
+    }
+}

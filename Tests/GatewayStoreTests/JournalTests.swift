@@ -1,0 +1,174 @@
+// Journal basics: append/read round trips, positions and cursors, reopening, segment rollover,
+// retention, and group commit batching.
+
+import Dispatch
+import Foundation
+import GatewayCore
+import Synchronization
+import Testing
+@testable import GatewayStore
+
+@Suite struct JournalTests {
+    @Test func appendedRecordsReadBackInOrderWithPositions() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .always), logger: .silent)
+        defer { journal.close() }
+        var positions: [JournalPosition] = []
+        for i in 0..<20 { positions.append(try journal.appendAndWait(bytes("record \(i)")).get()) }
+        #expect(positions == positions.sorted())
+        let all = try journal.read(after: nil, limit: 100)
+        #expect(all.map(\.payload) == (0..<20).map { bytes("record \($0)") })
+        #expect(all.map(\.position) == positions)
+        #expect(journal.end == all.last!.next)
+        // Each entry's `next` is where the following one starts.
+        for (a, b) in zip(all, all.dropFirst()) { #expect(a.next == b.position) }
+    }
+
+    @Test func readAfterFromAndAtAgreeOnBoundaries() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, logger: .silent)
+        defer { journal.close() }
+        for i in 0..<10 { _ = try journal.appendAndWait(bytes("r\(i)")).get() }
+        let all = try journal.read(after: nil, limit: 100)
+        #expect(try journal.read(after: all[3].position, limit: 2).map(\.payload) == [bytes("r4"), bytes("r5")])
+        #expect(try journal.read(from: all[3].position, limit: 2).map(\.payload) == [bytes("r3"), bytes("r4")])
+        #expect(try journal.read(from: all[3].next, limit: 1).map(\.payload) == [bytes("r4")])
+        #expect(try journal.read(at: all[7].position)?.payload == bytes("r7"))
+        #expect(try journal.read(at: journal.end) == nil)
+        #expect(try journal.read(from: journal.end, limit: 10).isEmpty)
+        #expect(try journal.read(after: all[9].position, limit: 10).isEmpty)
+    }
+
+    @Test func recordsSurviveCloseAndReopenAndAppendsContinue() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var journal = try Journal(directory: dir.path, logger: .silent)
+        for i in 0..<5 { _ = try journal.appendAndWait(bytes("before \(i)")).get() }
+        let endBefore = journal.end
+        journal.close()
+        journal = try Journal(directory: dir.path, logger: .silent)
+        defer { journal.close() }
+        #expect(journal.end == endBefore)
+        let p = try journal.appendAndWait(bytes("after")).get()
+        #expect(p == endBefore)
+        #expect(try journal.read(after: nil, limit: 100).map(\.payload) == (0..<5).map { bytes("before \($0)") } + [bytes("after")])
+    }
+
+    @Test func rollsOverSegmentsAndReadsAcrossThem() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(segmentSize: 1024), logger: .silent)
+        defer { journal.close() }
+        let payload = [UInt8](repeating: 0x61, count: 200)
+        var positions: [JournalPosition] = []
+        for i in 0..<30 { positions.append(try journal.appendAndWait(payload + [UInt8(i)]).get()) }
+        #expect(journal.segmentNumbers.count >= 6)
+        #expect(Set(positions.map(\.segment)).count == journal.segmentNumbers.count)
+        let all = try journal.read(after: nil, limit: 100)
+        #expect(all.map { $0.payload.last! } == (0..<30).map { UInt8($0) })
+        // Paging with small limits crosses segment boundaries without losing or repeating records.
+        var paged: [JournalEntry] = []
+        var cursor: JournalPosition? = nil
+        while true {
+            let page = try journal.read(after: cursor, limit: 4)
+            if page.isEmpty { break }
+            paged += page
+            cursor = page.last!.position
+        }
+        #expect(paged == all)
+        // A record larger than a segment gets one of its own.
+        let big = [UInt8](repeating: 0x62, count: 5000)
+        let bigPosition = try journal.appendAndWait(big).get()
+        #expect(try journal.read(at: bigPosition)?.payload == big)
+    }
+
+    @Test func retentionRemovesOnlyOldSegmentsBeforeThePosition() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(segmentSize: 512), logger: .silent)
+        defer { journal.close() }
+        var positions: [JournalPosition] = []
+        for i in 0..<20 { positions.append(try journal.appendAndWait([UInt8](repeating: UInt8(i), count: 150)).get()) }
+        let segments = journal.segmentNumbers
+        #expect(segments.count > 4)
+        let cut = positions[10]
+        // Not old enough yet: nothing goes.
+        #expect(journal.removeSegments(fullyBefore: cut, olderThan: Timestamp(seconds: 0)) == 0)
+        let removed = journal.removeSegments(fullyBefore: cut, olderThan: Timestamp.now().adding(seconds: 60))
+        #expect(removed == segments.filter { $0 < cut.segment }.count)
+        #expect(journal.segmentNumbers.allSatisfy { $0 >= cut.segment })
+        let left = try journal.read(after: nil, limit: 100)
+        #expect(left.first!.position.segment == cut.segment)
+        #expect(left.contains { $0.position == cut })
+        // Removing everything before the end never removes the active segment.
+        journal.removeSegments(fullyBefore: JournalPosition(segment: .max, offset: 0), olderThan: Timestamp.now().adding(seconds: 60))
+        #expect(journal.segmentNumbers == [segments.last!])
+        _ = try journal.appendAndWait(bytes("still writable")).get()
+    }
+
+    @Test func groupCommitSharesSyncsAmongConcurrentAppends() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .always), logger: .silent)
+        defer { journal.close() }
+        let total = 2000
+        let done = DispatchSemaphore(value: 0)
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            for i in 0..<(total / 8) {
+                journal.append(bytes("t\(t) i\(i)")) { r in
+                    if case .failure = r { failures.add(1, ordering: .relaxed) }
+                    done.signal()
+                }
+            }
+        }
+        for _ in 0..<total { done.wait() }
+        let stats = journal.statistics
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(stats.appends == total)
+        #expect(stats.syncs < total / 4, "syncs: \(stats.syncs) for \(total) appends")
+        #expect(stats.batches == stats.syncs)
+        #expect(try journal.read(after: nil, limit: total + 1).count == total)
+    }
+
+    @Test func commitListenersRunAfterRecordsAreReadable() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, logger: .silent)
+        defer { journal.close() }
+        let seen = Mutex<[Int]>([])
+        journal.onCommit { [journal] in
+            let n = (try? journal.read(after: nil, limit: 100).count) ?? -1
+            seen.withLock { $0.append(n) }
+        }
+        _ = try journal.appendAndWait(bytes("one")).get()
+        _ = try journal.appendAndWait(bytes("two")).get()
+        // Listeners run on the writer thread right after the completions: give it a moment.
+        for _ in 0..<200 where seen.withLock({ $0.count }) < 2 { usleep(5000) }
+        #expect(seen.withLock { $0 } == [1, 2])
+    }
+
+    @Test func appendsAfterCloseFailAndEmptyPayloadsAreRefused() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, logger: .silent)
+        if case .success = journal.appendAndWait([]) { Issue.record("empty payload accepted") }
+        journal.close()
+        #expect(throws: StoreError.closed) { try journal.appendAndWait(bytes("late")).get() }
+    }
+
+    @Test func intervalAndNeverPoliciesCompleteAndPersistOnClose() throws {
+        for policy in [FsyncPolicy.interval(0.01), .never] {
+            let dir = TemporaryDirectory()
+            defer { dir.remove() }
+            var journal = try Journal(directory: dir.path, options: JournalOptions(fsync: policy), logger: .silent)
+            for i in 0..<50 { _ = try journal.appendAndWait(bytes("\(i)")).get() }
+            journal.close()
+            journal = try Journal(directory: dir.path, logger: .silent)
+            #expect(try journal.read(after: nil, limit: 100).count == 50, "\(policy)")
+            journal.close()
+        }
+    }
+}
