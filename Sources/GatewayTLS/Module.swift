@@ -1,1 +1,0 @@
-// GatewayTLS: module under construction by its owner.
