@@ -66,8 +66,17 @@ extension GatewayConfiguration {
             if let provider, provider.isEmpty, let providerNode {
                 diagnostics.error("\(context): 'provider' must not be empty", at: providerNode.location)
             }
+            // `verify` is read first: `none` is what makes a missing secret acceptable.
             let verifyNode = r.node("verify").flatMap { $0.isNull ? nil : $0 }
-            let secrets = decodeSecrets(&r, context: context, optOut: verifyNode != nil)
+            var verify = true
+            if let verifyNode, let word = String.decode(verifyNode, context: "\(context) key 'verify'", diagnostics: diagnostics) {
+                if word == "none" {
+                    verify = false
+                } else {
+                    diagnostics.error("\(context): 'verify' only accepts none (to accept unsigned webhooks); remove it to verify signatures", at: verifyNode.location)
+                }
+            }
+            let secrets = decodeSecrets(&r, context: context, optOut: !verify)
 
             var path = name.map { "/webhooks/\($0)" } ?? ""
             if let pathNode = r.node("path"), !pathNode.isNull,
@@ -85,16 +94,10 @@ extension GatewayConfiguration {
             let tolerance = r.optional("tolerance", in: ConfigDuration.s(1)...ConfigDuration.d(30))
             let keepRaw = r.optional("keep_raw", default: true)
             let response = r.node("response").flatMap { $0.isNull ? nil : $0 }
-
-            var verify = true
-            if let verifyNode, let word = String.decode(verifyNode, context: "\(context) key 'verify'", diagnostics: diagnostics) {
-                if word == "none" {
-                    verify = false
-                    diagnostics.warning("\(context) accepts unsigned webhooks (verify: none): anyone who can reach \(path) can inject events", at: verifyNode.location)
-                } else {
-                    diagnostics.error("\(context): 'verify' only accepts none (to accept unsigned webhooks); remove it to verify signatures", at: verifyNode.location)
-                }
+            if !verify, let verifyNode {
+                diagnostics.warning("\(context) accepts unsigned webhooks (verify: none): anyone who can reach \(path) can inject events", at: verifyNode.location)
             }
+
             r.finish()
 
             guard let name, let provider, let secrets else { return nil }

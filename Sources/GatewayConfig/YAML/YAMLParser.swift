@@ -96,10 +96,30 @@ final class YAMLParser {
             var message = "YAML syntax error: \(problem)"
             if let context = p.context.map({ String(cString: $0) }) {
                 message += " (\(context) started at \(p.context_mark.line + 1):\(p.context_mark.column + 1))"
+                // `{` ends a plain scalar inside [ ] and { }: the usual cause of this error in a
+                // configuration file is an unquoted secret reference in a flow list.
+                if context.contains("flow"), lineText(Int(p.problem_mark.line)).contains("${") {
+                    message += "; quote secret references inside [ ] or { }: \"${env:NAME}\""
+                }
             }
             return ConfigError(message, at: SourceLocation(
                 file: file, line: Int(p.problem_mark.line) + 1, column: Int(p.problem_mark.column) + 1))
         }
+    }
+
+    /// The text of a 0-based line of the input.
+    private func lineText(_ line: Int) -> String {
+        var current = 0
+        var bytes: [UInt8] = []
+        for byte in input {
+            if byte == 0x0A {
+                if current == line { break }
+                current += 1
+            } else if current == line {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// 1-based line and column (in characters) of a byte offset in the input.

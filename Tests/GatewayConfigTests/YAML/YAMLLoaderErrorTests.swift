@@ -108,3 +108,22 @@ import Testing
         #expect(errors.last?.contains("YAML syntax error") == true)
     }
 }
+
+@Suite struct YAMLLoaderHintTests {
+    @Test func unquotedSecretReferenceInAFlowListGetsAQuotingHint() {
+        let errors = yamlErrors("secrets: [${env:A}, ${env:B}]\n")
+        #expect(errors == [
+            "test.yaml:1:12: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence started at 1:10); quote secret references inside [ ] or { }: \"${env:NAME}\"",
+        ])
+    }
+
+    @Test func quotedSecretReferencesInAFlowListLoad() throws {
+        let root = try yaml("secrets: [\"${env:A}\", '${env:B}']\n")
+        #expect(root["secrets"]?.items.map(\.value) == [.scalar("${env:A}", quoted: true), .scalar("${env:B}", quoted: true)])
+    }
+
+    @Test func blockListOfSecretReferencesNeedsNoQuotes() throws {
+        let root = try yaml("secrets:\n  - ${env:A}\n  - ${file:/run/b}\n")
+        #expect(root["secrets"]?.items.map(\.scalar) == ["${env:A}", "${file:/run/b}"])
+    }
+}
