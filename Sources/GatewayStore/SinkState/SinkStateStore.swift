@@ -3,7 +3,7 @@
 // fdatasync, so it returns only once the change survives a crash; batch changes into one call where
 // you can (e.g. advance the cursor every few milliseconds, not after every event). On open the log
 // is replayed (a torn tail truncated, a corrupt record skipped and logged) and rewritten compactly;
-// it is compacted again when it grows past four times its compact size.
+// it is compacted again when it grows past four times its compact size (and at least 16 KiB).
 
 public import GatewayCore
 import CLinux
@@ -79,7 +79,7 @@ public final class SinkStateStore: Sendable {
             }
             inner.state = next
             inner.size += UInt64(frame.count)
-            if inner.size > max(inner.compactSize * 4, 64 << 10) {
+            if inner.size > max(inner.compactSize * 4, 16 << 10) {
                 // Compaction failing is not the update failing: the change is already durable.
                 do throws(StoreError) {
                     let compacted = try SinkStateStore.writeCompacted(next, path: path, directory: directory)

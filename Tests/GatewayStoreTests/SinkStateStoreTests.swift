@@ -1,0 +1,107 @@
+// SinkStateStore: every kind of change survives reopening; dead letters keep unique sequences;
+// a torn tail of the log is dropped; names that would escape the storage directory are refused.
+
+import Foundation
+import GatewayCore
+import Testing
+@testable import GatewayStore
+
+@Suite struct SinkStateStoreTests {
+    let t0 = Timestamp(seconds: 1_800_000_000)
+    func p(_ o: UInt64) -> JournalPosition { JournalPosition(segment: 1, offset: o) }
+
+    @Test func everyChangeSurvivesReopen() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let retry = RetryState(
+            position: p(100), eventID: "evt_r", attempts: 3, firstAttemptAt: t0, nextAttemptAt: t0.adding(seconds: 300),
+            lastStatus: 503, lastError: "HTTP 503")
+        var expected = SinkState()
+        do {
+            let store = try SinkStateStore(directory: dir.path, sink: "ops", logger: .silent)
+            try store.setCursor(p(64))
+            try store.setRetry(retry)
+            try store.setRetry(RetryState(position: p(200), eventID: "evt_gone", attempts: 1, firstAttemptAt: t0, nextAttemptAt: t0, lastError: "timeout"))
+            try store.clearRetry(at: p(200))
+            let d = try store.addDeadLetter(DeadLetter(position: p(300), eventID: "evt_d", attempts: 10, lastStatus: 400, lastError: "HTTP 400", time: t0))
+            #expect(d.sequence == 1)
+            try store.pause(reason: "HTTP 410 Gone", at: t0)
+            try store.update([.requeue(p(500)), .requeue(p(400)), .requeue(p(500))])
+            expected = store.state
+            store.close()
+            #expect(throws: StoreError.closed) { try store.setCursor(p(1)) }
+        }
+        #expect(expected.cursor == p(64))
+        #expect(expected.retries == [p(100): retry])
+        #expect(expected.requeued == [p(400), p(500)])
+        let store = try SinkStateStore(directory: dir.path, sink: "ops", logger: .silent)
+        #expect(store.state == expected)
+        #expect(store.paused == PauseState(reason: "HTTP 410 Gone", since: t0))
+        try store.resume()
+        #expect(store.paused == nil)
+    }
+
+    @Test func deadLettersRetryMovesThemToRequeuedAndSequencesAreNeverReused() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        do {
+            let store = try SinkStateStore(directory: dir.path, sink: "s", logger: .silent)
+            for i in 0..<3 {
+                try store.addDeadLetter(DeadLetter(position: p(UInt64(i) * 10 + 16), eventID: "e\(i)", attempts: 1, lastError: "400", time: t0))
+            }
+            let retried = try store.removeDeadLetters(requeue: true) { $0.eventID != "e1" }
+            #expect(retried.map(\.sequence) == [1, 3])
+            #expect(store.state.requeued == [p(16), p(36)])
+            let dropped = try store.removeDeadLetters(requeue: false) { _ in true }
+            #expect(dropped.map(\.eventID) == ["e1"])
+            #expect(store.deadLetters.isEmpty)
+        }
+        // Reopening compacts the log to the (now empty) dead-letter list; the next one is still 4.
+        let store = try SinkStateStore(directory: dir.path, sink: "s", logger: .silent)
+        let next = try store.addDeadLetter(DeadLetter(position: p(99), eventID: "e9", attempts: 1, lastError: "x", time: t0))
+        #expect(next.sequence == 4)
+    }
+
+    @Test func tornTailOfTheLogIsDropped() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        do {
+            let store = try SinkStateStore(directory: dir.path, sink: "s", logger: .silent)
+            try store.setCursor(p(10))
+            try store.setCursor(p(20))
+        }
+        let path = dir.path + "/sinks/s/state.log"
+        var half: [UInt8] = []
+        RecordFrame.append(SinkStateRecord.encode([.cursor(p(30))], nextSequence: 1), to: &half)
+        let h = try #require(FileHandle(forWritingAtPath: path))
+        h.seekToEndOfFile()
+        h.write(Data(half.dropLast(3)))
+        h.closeFile()
+        let store = try SinkStateStore(directory: dir.path, sink: "s", logger: .silent)
+        #expect(store.cursor == p(20))
+        try store.setCursor(p(40))
+        #expect(try SinkStateStore(directory: dir.path, sink: "s", logger: .silent).cursor == p(40))
+    }
+
+    @Test func manyUpdatesCompactTheLogAndKeepTheLatestState() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SinkStateStore(directory: dir.path, sink: "busy", logger: .silent)
+        for i in 0..<600 { try store.setCursor(p(UInt64(i))) }
+        let size = (try FileManager.default.attributesOfItem(atPath: dir.path + "/sinks/busy/state.log")[.size] as! NSNumber).intValue
+        #expect(size < 600 * 38, "log of \(size) bytes was never compacted")
+        #expect(try SinkStateStore(directory: dir.path, sink: "busy", logger: .silent).cursor == p(599))
+    }
+
+    @Test func listsSinksAndRefusesNamesThatEscapeTheDirectory() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(try SinkStateStore.sinkNames(in: dir.path) == [])
+        _ = try SinkStateStore(directory: dir.path, sink: "b", logger: .silent)
+        _ = try SinkStateStore(directory: dir.path, sink: "a", logger: .silent)
+        #expect(try SinkStateStore.sinkNames(in: dir.path) == ["a", "b"])
+        for bad in ["", ".", "..", "x/y", "../evil"] {
+            #expect(throws: StoreError.self, "\(bad)") { try SinkStateStore(directory: dir.path, sink: bad, logger: .silent) }
+        }
+    }
+}
