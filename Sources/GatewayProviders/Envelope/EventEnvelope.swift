@@ -1,0 +1,102 @@
+// The CloudEvents 1.0 structured-mode JSON each accepted webhook becomes (docs/EVENT-SCHEMA.md).
+// Written once on the ingest path, straight into bytes; the vendor's body is spliced verbatim as
+// `data.raw` so consumers see exactly what the vendor sent.
+
+public import GatewayCore
+
+public enum EventEnvelope {
+    public static let specVersion = "1.0"
+
+    /// The full envelope. `raw` must be the (already parsed, hence valid) JSON body, or nil to omit it.
+    public static func write(_ event: MeetingEvent, id: String, partitionKey: String?, raw: [UInt8]?) -> [UInt8] {
+        var w = JSONWriter(capacity: 512 + (raw?.count ?? 0))
+        w.beginObject()
+        w.member("specversion", specVersion as String?)
+        w.member("id", id as String?)
+        w.member("source", "/sources/" + event.source as String?)
+        w.member("type", event.type.rawValue as String?)
+        if let s = event.session { w.member("subject", s.id as String?) }
+        w.key("time"); time(event.occurredAt ?? event.receivedAt, &w)
+        w.member("datacontenttype", "application/json" as String?)
+        w.member("dataschema", MeetingEvent.schemaID as String?)
+        if let partitionKey { w.member("partitionkey", partitionKey as String?) }
+        w.member("provider", event.provider as String?)
+        w.member("providerevent", event.providerEvent as String?)
+        w.key("recordedtime"); time(event.receivedAt, &w)
+        w.key("data")
+        writeData(event, raw: raw, to: &w)
+        w.endObject()
+        return w.bytes
+    }
+
+    /// The `data` object alone (CloudEvents binary mode, or sinks configured for bare data).
+    public static func writeData(_ event: MeetingEvent, raw: [UInt8]?, to w: inout JSONWriter) {
+        w.beginObject()
+        w.member("provider", event.provider as String?)
+        w.member("source", event.source as String?)
+        w.member("type", event.type.rawValue as String?)
+        w.member("provider_event", event.providerEvent as String?)
+        w.member("provider_event_id", event.providerEventID)
+        w.key("session")
+        if let s = event.session {
+            w.beginObject(); w.member("id", s.id as String?); w.member("kind", s.kind.rawValue as String?); w.endObject()
+        } else { w.null() }
+        w.key("status")
+        if let s = event.status {
+            w.beginObject(); w.member("code", s.code); w.member("sub_code", s.subCode); w.member("message", s.message); w.endObject()
+        } else { w.null() }
+        w.key("occurred_at"); if let t = event.occurredAt { time(t, &w) } else { w.null() }
+        w.key("received_at"); time(event.receivedAt, &w)
+        w.key("participants")
+        if let ps = event.participants {
+            w.beginArray()
+            for p in ps {
+                w.beginObject(); w.member("id", p.id); w.member("name", p.name); w.member("role", p.role); w.endObject()
+            }
+            w.endArray()
+        } else { w.null() }
+        w.key("transcript")
+        if let t = event.transcript {
+            w.beginObject()
+            w.member("text", t.text)
+            w.key("segments")
+            if let segs = t.segments {
+                w.beginArray()
+                for s in segs {
+                    w.beginObject()
+                    w.member("speaker", s.speaker); w.member("start", s.start); w.member("end", s.end); w.member("text", s.text as String?)
+                    w.endObject()
+                }
+                w.endArray()
+            } else { w.null() }
+            w.member("url", t.url)
+            w.member("is_final", t.isFinal)
+            w.endObject()
+        } else { w.null() }
+        w.key("media")
+        if let m = event.media {
+            w.beginObject()
+            w.member("video_url", m.videoURL); w.member("audio_url", m.audioURL); w.member("recording_url", m.recordingURL)
+            w.endObject()
+        } else { w.null() }
+        w.key("summary")
+        if let s = event.summary {
+            w.beginObject(); w.member("short", s.short); w.member("long", s.long); w.endObject()
+        } else { w.null() }
+        w.member("analysis", event.analysis)
+        w.member("metadata", event.metadata)
+        if let stale = event.stale { w.member("stale", stale as Bool?) }
+        if let ext = event.extensions { w.member("extensions", JSONValue.object(ext) as JSONValue?) }
+        if let raw { w.key("raw"); w.appendRaw(raw) }
+        w.endObject()
+    }
+
+    static func time(_ t: Timestamp, _ w: inout JSONWriter) {
+        var b: [UInt8] = []
+        b.reserveCapacity(32)
+        b.append(0x22)
+        TimeConversion.appendRFC3339(t, to: &b)
+        b.append(0x22)
+        w.appendRaw(b)
+    }
+}

@@ -1,0 +1,60 @@
+// The closed set of event fields a mapping may fill (the keys of `fields:` in a provider file),
+// and the compiled form of what fills them.
+
+import GatewayCore
+
+enum FieldTarget: String, CaseIterable, Sendable {
+    case sessionID = "session.id"
+    case statusCode = "status.code"
+    case statusSubCode = "status.sub_code"
+    case statusMessage = "status.message"
+    case occurredAt = "occurred_at"
+    case providerEventID = "provider_event_id"
+    case participants
+    case transcriptText = "transcript.text"
+    case transcriptSegments = "transcript.segments"
+    case transcriptURL = "transcript.url"
+    case transcriptIsFinal = "transcript.is_final"
+    case videoURL = "media.video_url"
+    case audioURL = "media.audio_url"
+    case recordingURL = "media.recording_url"
+    case summaryShort = "summary.short"
+    case summaryLong = "summary.long"
+    case analysis
+    case metadata
+
+    /// Sub-fields of one element of `participants` / `transcript.segments`.
+    var elementFields: [String]? {
+        switch self {
+        case .participants: ["id", "name", "role"]
+        case .transcriptSegments: ["speaker", "start", "end", "text"]
+        default: nil
+        }
+    }
+}
+
+/// How one target is filled.
+enum FieldRule: Sendable {
+    case value(MappingExpression)
+    case time(MappingExpression, TimeFormat)
+    /// One element per item of `items` (an object counts as one item), sub-fields relative to it.
+    case each(items: MappingExpression, fields: [String: MappingExpression])
+}
+
+/// A mapping's fields: common ones merged with an event's own at load time, so a request does one
+/// dictionary lookup and then only evaluates.
+struct FieldSet: Sendable {
+    var rules: [FieldTarget: FieldRule] = [:]
+    /// `extensions.<name>` targets, in file order.
+    var extensions: [(String, MappingExpression)] = []
+
+    func merging(_ override: FieldSet) -> FieldSet {
+        var out = self
+        for (k, v) in override.rules { out.rules[k] = v }
+        for (name, e) in override.extensions {
+            out.extensions.removeAll { $0.0 == name }
+            out.extensions.append((name, e))
+        }
+        return out
+    }
+}

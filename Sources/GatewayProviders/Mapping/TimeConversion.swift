@@ -1,0 +1,156 @@
+// Vendor times → `Timestamp`. Vendors disagree: Retell sends epoch milliseconds, MeetingBaaS v1
+// sometimes epoch seconds, Recall ISO 8601 with 0–6 fraction digits and `Z`, `+00:00` or no zone.
+// Parsing is lenient on input; the event always carries RFC 3339 UTC.
+
+public import GatewayCore
+
+public enum TimeFormat: String, Sendable, CaseIterable {
+    /// ISO 8601 text; numbers are taken as epoch seconds (or ms when too large to be seconds).
+    case auto
+    case iso8601
+    case epochMilliseconds = "epoch_ms"
+    case epochSeconds = "epoch_s"
+}
+
+public enum TimeConversion {
+    /// Epoch values above this are taken as milliseconds by `auto` (1e11 s is the year 5138).
+    static let millisecondThreshold = 100_000_000_000.0
+
+    public static func timestamp(from value: JSONValue, format: TimeFormat) -> Timestamp? {
+        switch (value, format) {
+        case (.string(let s), .iso8601), (.string(let s), .auto):
+            return parseISO8601(s)
+        case (.string(let s), .epochMilliseconds):
+            return epoch(s, scale: 1_000_000)
+        case (.string(let s), .epochSeconds):
+            return epoch(s, scale: 1_000_000_000)
+        case (.number(let n), .epochMilliseconds):
+            return epoch(n, scale: 1_000_000)
+        case (.number(let n), .epochSeconds):
+            return epoch(n, scale: 1_000_000_000)
+        case (.number(let n), .auto):
+            guard let d = Double(n) else { return nil }
+            return epoch(n, scale: abs(d) >= millisecondThreshold ? 1_000_000 : 1_000_000_000)
+        default:
+            return nil
+        }
+    }
+
+    /// An epoch number given as text; `scale` is nanoseconds per unit. Integers stay exact.
+    static func epoch(_ text: String, scale: Int64) -> Timestamp? {
+        if let i = Int64(text) {
+            let (ns, overflow) = i.multipliedReportingOverflow(by: scale)
+            return overflow ? nil : Timestamp(nanoseconds: ns)
+        }
+        guard let d = Double(text), d.isFinite else { return nil }
+        let ns = d * Double(scale)
+        guard abs(ns) < 9.2e18 else { return nil }
+        return Timestamp(nanoseconds: Int64(ns.rounded()))
+    }
+
+    /// `YYYY-MM-DD[T| ]hh:mm[:ss[.f{1,9}]][Z|±hh:mm|±hhmm|±hh]`; no zone means UTC.
+    public static func parseISO8601(_ text: String) -> Timestamp? {
+        var utf8 = Array(text.utf8)
+        return utf8.withUnsafeMutableBufferPointer { parseISO8601Bytes(UnsafeBufferPointer($0)) }
+    }
+
+    static func parseISO8601Bytes(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        var i = 0
+        func number(_ digits: Int) -> Int? {
+            guard i + digits <= b.count else { return nil }
+            var v = 0
+            for k in 0..<digits {
+                let d = b[i + k] &- 0x30
+                guard d < 10 else { return nil }
+                v = v * 10 + Int(d)
+            }
+            i += digits
+            return v
+        }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < b.count, b[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = number(4), expect(0x2D), let month = number(2), expect(0x2D), let day = number(2) else { return nil }
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
+        guard i < b.count, b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == 0x20 else { return nil }
+        i += 1
+        guard let hour = number(2), expect(0x3A), let minute = number(2) else { return nil }
+        var second = 0
+        var nanos: Int64 = 0
+        if expect(0x3A) {
+            guard let s = number(2) else { return nil }
+            second = s
+            if i < b.count, b[i] == 0x2E || b[i] == 0x2C {
+                i += 1
+                var digits = 0
+                while i < b.count, b[i] &- 0x30 < 10 {
+                    if digits < 9 { nanos = nanos * 10 + Int64(b[i] - 0x30) }
+                    digits += 1
+                    i += 1
+                }
+                guard digits > 0 else { return nil }
+                for _ in digits..<9 where digits < 9 { nanos *= 10 }
+            }
+        }
+        guard hour < 24, minute < 60, second < 61 else { return nil }
+        var offsetSeconds = 0
+        if i < b.count {
+            switch b[i] {
+            case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+                i += 1
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
+                i += 1
+                guard let oh = number(2), oh < 24 else { return nil }
+                var om = 0
+                if i < b.count {
+                    _ = expect(0x3A)
+                    guard let m = number(2), m < 60 else { return nil }
+                    om = m
+                }
+                offsetSeconds = sign * (oh * 3600 + om * 60)
+            default:
+                return nil
+            }
+        }
+        guard i == b.count else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let secs = Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        return Timestamp(nanoseconds: secs * 1_000_000_000 + nanos)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// RFC 3339 UTC with as few fraction digits as the value needs (0, 3, 6 or 9), so a whole
+    /// second prints as `…:01Z` and milliseconds as `…:01.406Z`.
+    public static func appendRFC3339(_ t: Timestamp, to out: inout [UInt8]) {
+        let frac = t.nanoseconds - t.seconds * 1_000_000_000
+        let digits = frac == 0 ? 0 : frac % 1_000_000 == 0 ? 3 : frac % 1_000 == 0 ? 6 : 9
+        t.appendRFC3339(to: &out, fractionDigits: digits)
+    }
+
+    public static func rfc3339(_ t: Timestamp) -> String {
+        var out: [UInt8] = []
+        appendRFC3339(t, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}

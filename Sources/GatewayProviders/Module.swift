@@ -1,1 +1,0 @@
-// GatewayProviders: module under construction by its owner.

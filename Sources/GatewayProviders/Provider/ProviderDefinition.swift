@@ -1,0 +1,60 @@
+// One kind of provider, as defined by a `providers/<id>.yaml` file: how its webhooks are verified,
+// recognised as repeats and normalised, plus the golden fixtures that prove it. Immutable and
+// Sendable: the runtime shares one value across every event loop.
+
+public import GatewayCore
+
+public struct ProviderDefinition: Sendable {
+    public let id: String
+    public let displayName: String
+    /// The file it was loaded from (or a label for definitions built in code).
+    public let file: String
+    public let verification: any VerificationScheme
+    /// Headers whose presence identifies this provider on the auto-detecting URL.
+    public let detectionHeaders: [String]
+    public let dedupe: DedupeRule
+    public let normalizer: any Normalizer
+    /// Canned answer bodies by vendor event name (compact JSON), e.g. Retell `call_inbound` → `{}`.
+    public let responses: [String: [UInt8]]
+    public let fixtures: [Fixture]
+
+    public init(id: String, displayName: String, file: String, verification: any VerificationScheme,
+                detectionHeaders: [String]? = nil, dedupe: DedupeRule, normalizer: any Normalizer,
+                responses: [String: [UInt8]] = [:], fixtures: [Fixture] = []) {
+        self.id = id
+        self.displayName = displayName
+        self.file = file
+        self.verification = verification
+        self.detectionHeaders = detectionHeaders ?? verification.detectionHeaders
+        self.dedupe = dedupe
+        self.normalizer = normalizer
+        self.responses = responses
+        self.fixtures = fixtures
+    }
+
+    /// parse → normalise → dedupe key → event id → envelope, for a webhook that already passed
+    /// `verification`. A body that is not JSON throws (the runtime answers 400); an event the file
+    /// does not list becomes `provider.unknown`. With `sessions`, a late lifecycle event is marked
+    /// `stale: true` before the envelope is written.
+    public func process(_ webhook: InboundWebhook, source: String, keepRaw: Bool,
+                        sessions: SessionStateTracker? = nil) throws(NormalizationError) -> ProcessedWebhook {
+        let payload: JSONValue
+        do { payload = try JSON.parse(webhook.body) } catch { throw NormalizationError(.notJSON(error)) }
+        var event = try normalizer.normalize(payload, webhook: webhook, source: source)
+        event.provider = id
+        event.source = source
+        let key = dedupe.template(for: event.providerEvent)
+            .render(event: event, payload: payload, webhook: webhook, deliveryID: verification.deliveryID(of: webhook))
+        let eventID = EventID.make(source: source, dedupeKey: key)
+        let partitionKey = event.session.map { id + ":" + $0.id }
+        if let sessions, sessions.observe(event) { event.stale = true }
+        let envelope = EventEnvelope.write(event, id: eventID, partitionKey: partitionKey, raw: keepRaw ? webhook.body : nil)
+        return ProcessedWebhook(event: event, eventID: eventID, dedupeKey: key, partitionKey: partitionKey,
+                                envelope: envelope, responseBody: responses[event.providerEvent])
+    }
+
+    /// True when the request carries one of this provider's identifying headers.
+    public func matches(_ headers: HeaderFields) -> Bool {
+        detectionHeaders.contains { headers[$0] != nil }
+    }
+}
