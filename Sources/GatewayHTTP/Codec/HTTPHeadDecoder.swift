@@ -8,9 +8,10 @@ import GatewayCore
 
 enum HTTPHeadDecoder {
     static func decode(_ bytes: UnsafeRawBufferPointer, maxHeaders: Int) throws(HTTPParseError) -> (HTTPRequestHead, HTTPRequestFraming) {
-        // The request line ends at the first CR (the parser guaranteed CRLF line ends).
+        // Lines end at LF; the parser guaranteed each LF follows a CR. A lone CR elsewhere stays in
+        // the line and is refused by the byte checks below.
         var lineEnd = 0
-        while bytes[lineEnd] != 0x0D { lineEnd += 1 }
+        while bytes[lineEnd + 1] != 0x0A { lineEnd += 1 }
         let (method, target, version) = try decodeRequestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
 
         var headers = HeaderFields()
@@ -25,7 +26,7 @@ enum HTTPHeadDecoder {
         var start = lineEnd + 2
         while true {
             var end = start
-            while bytes[end] != 0x0D { end += 1 }
+            while bytes[end + 1] != 0x0A { end += 1 }
             if end == start { break }  // the empty line closing the head
             let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             let (name, value) = try decodeField(line)
