@@ -25,8 +25,8 @@ extension GatewayConfiguration {
             var r = ConfigReader(node, context: "admin", diagnostics: diagnostics)
             var a = Admin()
             a.listen = r.optional("listen", default: a.listen)
-            if let n = r.node("listen"), a.listen == serverListen, a.listen.port != 0 {
-                diagnostics.error("admin: 'listen' must differ from server.listen (\(serverListen))", at: n.location)
+            if a.listen == serverListen, a.listen.port != 0 {
+                diagnostics.error("admin: 'listen' must differ from server.listen (\(serverListen))", at: (r.node("listen") ?? node).location)
             }
             if let tokenNode = r.node("token"), !tokenNode.isNull {
                 a.token = diagnostics.secret(tokenNode, context: "admin key 'token'")

@@ -14,13 +14,15 @@ func resolver(env: [String: String] = [:], files: [String: String] = [:]) -> Sec
     SecretResolver(environment: { env[$0] }, readFile: { files[$0].map { Array($0.utf8) } })
 }
 
-/// Decodes `text` as `gw.yaml`, collecting errors and warnings instead of throwing.
+/// Decodes `text` as `gw.yaml`, collecting errors (in file order) and warnings instead of throwing.
 func decodeConfig(_ text: String, env: [String: String] = [:], files: [String: String] = [:]) throws -> Decoded {
     let node = try YAMLLoader.load(text: text, file: "gw.yaml")
     let diagnostics = ConfigDiagnostics(secretResolver: resolver(env: env, files: files))
     let configuration = GatewayConfiguration.decode(node, diagnostics: diagnostics, baseDirectory: "/etc/gw")
+    // In file order, as `throwIfAny()` reports them to users.
+    let errors = diagnostics.errors.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
     return Decoded(configuration: configuration,
-                   errors: diagnostics.errors.map(\.description),
+                   errors: errors.map(\.description),
                    warnings: diagnostics.warnings.map(\.description))
 }
 
