@@ -148,6 +148,23 @@ import Testing
         #expect(root["a"]?.value == scalar("1"))
     }
 
+    @Test func byteOrderMarkIsSkipped() throws {
+        let root = try yaml("\u{FEFF}a: 1\n")
+        #expect(root.keyOrder == ["a"])
+        #expect(root["a"]?.location.description == "test.yaml:1:4")
+    }
+
+    @Test func laterAnchorOfTheSameNameReplacesTheEarlierOne() throws {
+        let root = try yaml("a: &x 1\nb: *x\nc: &x 2\nd: *x\n")
+        #expect(root["b"]?.scalar == "1")
+        #expect(root["d"]?.scalar == "2")
+    }
+
+    @Test func keysAreNeverNullEvenWhenTheyLookLikeIt() throws {
+        let root = try yaml("~: a\nnull: b\n")
+        #expect(root.keyOrder == ["~", "null"])
+    }
+
     @Test func loadsFromAFile() throws {
         let path = try temporaryFile("x: [1, 2]\n")
         let root = try YAMLLoader.load(path: path)

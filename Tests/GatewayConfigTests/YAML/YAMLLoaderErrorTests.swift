@@ -101,6 +101,16 @@ import Testing
         }
     }
 
+    @Test func directoryInsteadOfAFileIsAReadError() throws {
+        let dir = try temporaryDirectory()
+        do {
+            _ = try YAMLLoader.load(path: dir)
+            Issue.record("a directory loaded")
+        } catch {
+            #expect(error.description == "\(dir): cannot read: Is a directory")
+        }
+    }
+
     @Test func errorsCollectedBeforeASyntaxErrorAreKept() {
         let errors = yamlErrors("a: 1\na: 2\nb: [\n")
         #expect(errors.count == 2)
