@@ -78,6 +78,14 @@ extension Fixture {
                        expectedEnvelope: envelope, expectedDedupeKey: dedupeKey, source: source)
     }
 
+    /// `fixture` with every key of `defaults` it does not set itself (a shallow merge, so a
+    /// fixture's own `headers` replace the default headers rather than adding to them).
+    static func applying(defaults: ConfigNode?, to fixture: ConfigNode) -> ConfigNode {
+        guard let defaults, case .mapping(let base) = defaults.value, case .mapping(var own) = fixture.value else { return fixture }
+        for pair in base where pair.key.scalar.map({ fixture[$0] == nil }) ?? false { own.append(pair) }
+        return ConfigNode(.mapping(own), at: fixture.location)
+    }
+
     /// Unix seconds (integer, possibly fractional) or RFC 3339 text.
     static func timestamp(_ node: ConfigNode, context: String, diagnostics: ConfigDiagnostics) -> Timestamp? {
         guard let s = node.scalar else {

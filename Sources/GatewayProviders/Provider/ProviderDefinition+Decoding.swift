@@ -6,6 +6,7 @@
 //   dedupe: "{delivery_id}"    or {key: "...", events: {event: "..."}}
 //   mapping: {...}             or normalizer: <name of a Swift normaliser>
 //   responses: {event: <JSON>}
+//   fixture_defaults: {...}    keys every fixture gets unless it sets them (secret, now, sign, ...)
 //   fixtures: [...]
 
 public import GatewayCore
@@ -62,10 +63,15 @@ extension ProviderDefinition {
             }
         }
         var fixtures: [Fixture] = []
+        let defaults = r.node("fixture_defaults")
+        if let defaults, !defaults.isNull, case .mapping = defaults.value {} else if let defaults, !defaults.isNull {
+            diagnostics.error("\(ctx): 'fixture_defaults' must be a mapping", at: defaults.location)
+        }
         if let f = r.node("fixtures") {
             if case .sequence(let items) = f.value {
                 for (i, item) in items.enumerated() {
-                    if let fx = Fixture.decode(item, index: i, provider: id, diagnostics: diagnostics) { fixtures.append(fx) }
+                    let merged = Fixture.applying(defaults: defaults, to: item)
+                    if let fx = Fixture.decode(merged, index: i, provider: id, diagnostics: diagnostics) { fixtures.append(fx) }
                 }
             } else if !f.isNull {
                 diagnostics.error("\(ctx): 'fixtures' must be a list", at: f.location)

@@ -1,0 +1,31 @@
+// Every golden fixture of every built-in provider file passes through the real verify → process
+// path (the same one `webhook-gateway providers test` runs).
+
+import Testing
+import GatewayCore
+@testable import GatewayProviders
+
+@Suite struct ProviderFixturesTests {
+    @Test func theBuiltInProviderFilesLoadWithoutErrors() throws {
+        let r = try Repo.registry()
+        #expect(Set(r.ids) == ["recall", "meetingbaas", "meetingbaas-v2", "retell", "reflector"])
+    }
+
+    @Test(arguments: ["recall", "meetingbaas", "meetingbaas-v2", "retell", "reflector"])
+    func everyFixturePasses(provider id: String) throws {
+        let r = try Repo.registry()
+        let p = try #require(r[id])
+        #expect(p.fixtures.count >= 8, "\(id) has too few fixtures")
+        for result in FixtureRunner.run(p) {
+            let passed = result.passed
+            #expect(passed, "\(result.location) \(result.name): \(result.message)")
+        }
+    }
+
+    @Test(arguments: ["recall", "meetingbaas", "meetingbaas-v2", "retell", "reflector"])
+    func everyProviderHasMustFailFixtures(provider id: String) throws {
+        let p = try #require(try Repo.registry()[id])
+        #expect(p.fixtures.contains { $0.verdict == .unauthorized })
+        #expect(p.fixtures.contains { $0.verdict == .badRequest })
+    }
+}
