@@ -1,0 +1,217 @@
+// `scheme: hmac`: the one declarative engine behind Standard Webhooks/Svix, Retell, Reflector,
+// GitHub, Stripe, Slack and Shopify. A provider file states the algorithm, the key encoding, where
+// the signature (and timestamp, and message id) are found and in what shape, and the template of
+// the signed bytes; see docs/PROVIDERS-FORMAT.md, section "verify".
+//
+// Header families: each header key takes a list of names, one per family, in preference order
+// (`[svix-signature, webhook-signature]`). The family is chosen by the first signature header
+// present, and the timestamp and message id are then read from the same family, so a request can
+// never mix `svix-id` with `webhook-timestamp`.
+
+public import GatewayCore
+import GatewayCrypto
+
+public struct HMACVerification: VerificationScheme {
+    let algorithm: DigestAlgorithm
+    let keyEncoding: KeyEncoding
+    /// Lowercased, one per family, in preference order.
+    let signatureHeaders: [String]
+    /// The family `sign()` writes.
+    let signFamily: Int
+    let format: TextPattern
+    /// When set, the header is a list of items separated by this text; items not matching
+    /// `format` (other versions, other fields) are skipped.
+    let separator: [UInt8]?
+    let encoding: SignatureEncoding
+    let timestamp: TimestampRule?
+    /// One name per family (or a single name for all), when the scheme has a message id.
+    let messageIDHeaders: [String]?
+    let content: SignedContent
+    let keys: HMACKeyCache
+
+    init(algorithm: DigestAlgorithm, keyEncoding: KeyEncoding, signatureHeaders: [String], signFamily: Int,
+         format: TextPattern, separator: [UInt8]?, encoding: SignatureEncoding, timestamp: TimestampRule?,
+         messageIDHeaders: [String]?, content: SignedContent) {
+        self.algorithm = algorithm
+        self.keyEncoding = keyEncoding
+        self.signatureHeaders = signatureHeaders
+        self.signFamily = signFamily
+        self.format = format
+        self.separator = separator
+        self.encoding = encoding
+        self.timestamp = timestamp
+        self.messageIDHeaders = messageIDHeaders
+        self.content = content
+        self.keys = HMACKeyCache(algorithm: algorithm, encoding: keyEncoding)
+    }
+
+    // MARK: verify
+
+    public func verify(_ webhook: InboundWebhook, context: VerificationContext) throws(VerificationFailure) {
+        guard !context.secrets.isEmpty else { throw VerificationFailure(.noSecret) }
+        guard let (family, headerValue) = signatureHeader(in: webhook.headers) else {
+            throw VerificationFailure(.missingHeader(signatureHeaders[0]))
+        }
+        let headerName = signatureHeaders[family]
+        let raw = Array(headerValue.utf8)
+        let parsed = try parseSignatureHeader(raw, name: headerName)
+
+        var timestampText: ArraySlice<UInt8> = []
+        if let rule = timestamp {
+            switch rule.source {
+            case .header(let names):
+                let name = Self.member(names, family)
+                guard let value = webhook.headers[name] else { throw VerificationFailure(.missingHeader(name)) }
+                timestampText = Array(value.utf8)[...]
+            case .signatureItem(let pattern):
+                guard let range = parsed.timestamp else {
+                    throw VerificationFailure(.badFormat("header \(headerName) has no item matching '\(pattern.text)'"))
+                }
+                timestampText = raw[range]
+            case .signatureFormat:
+                // The whole-header format matched, so its {timestamp} capture exists.
+                timestampText = raw[parsed.timestamp ?? 0..<0]
+            }
+            guard let value = rule.parse(timestampText) else {
+                throw VerificationFailure(.badFormat(
+                    "timestamp is not a non-negative integer number of \(rule.unit.rawValue) in range"))
+            }
+            try rule.check(value, now: context.now, tolerance: context.tolerance ?? rule.tolerance)
+        }
+
+        var messageID = ""
+        if let names = messageIDHeaders, content.uses(.messageID) {
+            let name = Self.member(names, family)
+            guard let value = webhook.headers[name] else { throw VerificationFailure(.missingHeader(name)) }
+            messageID = value
+        }
+
+        var usable = 0
+        for secret in context.secrets {
+            guard let key = keys.key(for: secret) else { continue }
+            usable += 1
+            let mac = authenticate(key, body: webhook.body, timestamp: timestampText, messageID: messageID)
+            for candidate in parsed.candidates where constantTimeEquals(mac, candidate) { return }
+        }
+        guard usable > 0 else { throw VerificationFailure(.noSecret) }
+        throw VerificationFailure(.mismatch(
+            "header \(headerName), \(parsed.candidates.count) signature(s) tried with \(usable) secret(s)"))
+    }
+
+    private struct ParsedHeader {
+        var candidates: [[UInt8]] = []
+        var timestamp: Range<Int>?
+    }
+
+    /// Splits and matches the signature header. Candidates that do not decode to a MAC of the
+    /// right length are dropped; if none is left the header is malformed.
+    private func parseSignatureHeader(_ raw: [UInt8], name: String) throws(VerificationFailure) -> ParsedHeader {
+        var parsed = ParsedHeader()
+        guard let separator else {
+            guard let captures = format.match(raw, 0..<raw.count) else {
+                throw VerificationFailure(.badFormat("header \(name) does not match '\(format.text)'"))
+            }
+            guard let signature = captures.signature, let mac = decodeMAC(raw, signature) else {
+                throw VerificationFailure(.badFormat(
+                    "header \(name) does not hold a \(algorithm.outputLength)-byte \(encoding.rawValue) signature"))
+            }
+            parsed.candidates.append(mac)
+            parsed.timestamp = captures.timestamp
+            return parsed
+        }
+        var itemPattern: TextPattern?
+        if case .signatureItem(let pattern) = timestamp?.source { itemPattern = pattern }
+        var start = 0
+        while start <= raw.count {
+            let end = TextPattern.find(separator, in: raw, start..<raw.count) ?? raw.count
+            let item = start..<end
+            if !item.isEmpty {
+                if let captures = format.match(raw, item), let signature = captures.signature {
+                    if let mac = decodeMAC(raw, signature) { parsed.candidates.append(mac) }
+                } else if let itemPattern, let captures = itemPattern.match(raw, item) {
+                    guard parsed.timestamp == nil else {
+                        throw VerificationFailure(.badFormat("header \(name) has more than one '\(itemPattern.text)' item"))
+                    }
+                    parsed.timestamp = captures.timestamp
+                }
+            }
+            start = end + separator.count
+        }
+        guard !parsed.candidates.isEmpty else {
+            throw VerificationFailure(.badFormat(
+                "header \(name) has no item matching '\(format.text)' with a \(algorithm.outputLength)-byte \(encoding.rawValue) signature"))
+        }
+        return parsed
+    }
+
+    private func decodeMAC(_ raw: [UInt8], _ range: Range<Int>) -> [UInt8]? {
+        let mac = raw.withUnsafeBufferPointer { encoding.decode(UnsafeBufferPointer(rebasing: $0[range])) }
+        guard let mac, mac.count == algorithm.outputLength else { return nil }
+        return mac
+    }
+
+    private func authenticate(_ key: HMACKey, body: [UInt8], timestamp: ArraySlice<UInt8>, messageID: String) -> [UInt8] {
+        key.authenticate { stream in
+            for part in content.parts {
+                switch part {
+                case .literal(let bytes): stream.update(bytes)
+                case .body: stream.update(body)
+                case .timestamp: stream.update(timestamp)
+                case .messageID: stream.update(messageID)
+                }
+            }
+        }
+    }
+
+    /// The first signature header present, in preference order, with its family index.
+    private func signatureHeader(in headers: HeaderFields) -> (Int, String)? {
+        for (family, name) in signatureHeaders.enumerated() {
+            if let value = headers[name] { return (family, value) }
+        }
+        return nil
+    }
+
+    /// A family's member of a header list: lists are either one name for all families or one per family.
+    private static func member(_ names: [String], _ family: Int) -> String {
+        names.count == 1 ? names[0] : names[family]
+    }
+
+    // MARK: sign, detection, delivery id
+
+    public func sign(body: [UInt8], secret: Secret, timestamp time: Timestamp, messageID: String) -> HeaderFields {
+        var fields = HeaderFields()
+        // A secret the key encoding cannot read yields no signature: the request is then refused
+        // as unsigned, which `secretProblem` lets callers explain beforehand.
+        guard let key = keys.key(for: secret) else { return fields }
+        let timestampText = timestamp.map { $0.text(of: time) } ?? ""
+        let mac = authenticate(key, body: body, timestamp: Array(timestampText.utf8)[...], messageID: messageID)
+        let signature = encoding.encode(mac)
+
+        var value = format.render(signature: signature, timestamp: timestampText)
+        if let separator, case .signatureItem(let pattern) = timestamp?.source {
+            value = pattern.render(timestamp: timestampText) + String(decoding: separator, as: UTF8.self) + value
+        }
+        if let names = messageIDHeaders {
+            fields.add(Self.member(names, signFamily), messageID, nameIsLowercase: true)
+        }
+        if case .header(let names) = timestamp?.source {
+            fields.add(Self.member(names, signFamily), timestampText, nameIsLowercase: true)
+        }
+        fields.add(signatureHeaders[signFamily], value, nameIsLowercase: true)
+        return fields
+    }
+
+    public var detectionHeaders: [String] { signatureHeaders }
+
+    public func deliveryID(of webhook: InboundWebhook) -> String? {
+        guard let names = messageIDHeaders else { return nil }
+        if names.count == 1 { return webhook.headers[names[0]] }
+        if let (family, _) = signatureHeader(in: webhook.headers) { return webhook.headers[names[family]] }
+        for name in names {
+            if let value = webhook.headers[name] { return value }
+        }
+        return nil
+    }
+
+    public func secretProblem(_ secret: Secret) -> String? { keyEncoding.problem(secret) }
+}
