@@ -124,8 +124,9 @@ final class DedupeLog: Sendable {
     }
 
     /// Whether the file holds so many superseded or expired records that it should be rewritten.
+    /// Counts buffered records too, so a burst of commits is noticed before its flush.
     func needsCompaction(liveCount: Int) -> Bool {
-        output.withLock { $0.records } > 2 * liveCount + 10_000
+        output.withLock { $0.records } + pending.withLock { $0.records } > 2 * liveCount + 10_000
     }
 
     /// Rewrites the file on the queue from `snapshot()` (the live entries at that moment).

@@ -1,5 +1,6 @@
-// Reads framed records from the region [start, limit) of one file, in 1 MiB windows so a read costs
-// one pread per window rather than one per record.
+// Reads framed records from the region [start, limit) of one file through a window buffer, so a
+// read costs one pread per window rather than one per record. The window starts small (a reader
+// asking for one record should not pull a megabyte) and doubles up to 1 MiB on long scans.
 //
 // Corruption and resynchronisation: when the frame at offset X fails (bad length or bad CRC), the
 // scanner looks for the next offset where a valid frame starts:
@@ -22,23 +23,26 @@ struct FrameScanner {
         case end
     }
 
-    static let windowSize = 1 << 20
+    static let maxWindow = 1 << 20
 
     let file: FileDescriptor
     let limit: UInt64
     private var window: [UInt8] = []
     private var windowStart: UInt64 = 0
+    private var nextWindow: Int
 
-    init(file: FileDescriptor, limit: UInt64) {
+    init(file: FileDescriptor, limit: UInt64, initialWindow: Int = 64 << 10) {
         self.file = file
         self.limit = limit
+        nextWindow = initialWindow
     }
 
     /// Makes the window cover [offset, offset + count); returns false if the file is shorter.
     private mutating func load(_ offset: UInt64, _ count: Int) throws(StoreError) -> Bool {
         if offset >= windowStart && offset + UInt64(count) <= windowStart + UInt64(window.count) { return true }
         let available = Int(limit - offset)
-        let want = min(available, max(count, FrameScanner.windowSize))
+        let want = min(available, max(count, nextWindow))
+        nextWindow = min(nextWindow * 2, FrameScanner.maxWindow)
         window = try file.read(count: want, at: offset)
         windowStart = offset
         return window.count >= count

@@ -53,7 +53,7 @@ extension Journal {
     public func read(at position: JournalPosition) throws(StoreError) -> JournalEntry? {
         let segment = shared.withLock { s in s.segments.first { $0.number == position.segment } }
         guard let segment, position.offset >= SegmentFile.headerSize, position.offset < segment.committed else { return nil }
-        var scanner = FrameScanner(file: segment.file, limit: segment.committed)
+        var scanner = FrameScanner(file: segment.file, limit: segment.committed, initialWindow: 4096)
         switch try scanner.step(at: position.offset) {
         case let .record(at, payload, next):
             return JournalEntry(

@@ -52,7 +52,7 @@ enum JournalRecovery {
     /// Scans the whole segment; logs corrupt records in the middle (they stay on disk and are skipped
     /// by readers) and truncates a torn tail. Returns the committed length.
     static func recoverTail(_ file: FileDescriptor, number: UInt64, size: UInt64, logger: Logger) throws(StoreError) -> UInt64 {
-        var scanner = FrameScanner(file: file, limit: size)
+        var scanner = FrameScanner(file: file, limit: size, initialWindow: FrameScanner.maxWindow)
         var offset = SegmentFile.headerSize
         while true {
             switch try scanner.step(at: offset) {
