@@ -26,6 +26,9 @@ extension GatewayConfiguration {
         public var idleTimeout = ConfigDuration.s(60)
         /// `max_requests_per_connection`: a connection is closed after this many requests (1–10 000 000).
         public var maxRequestsPerConnection = 10_000
+        /// `max_in_flight`: webhooks accepted but not yet in the journal; beyond this new ones are
+        /// answered 429 with Retry-After, so a stalled disk cannot pile requests up in memory (1–1 000 000).
+        public var maxInFlight = 4096
         /// `shutdown_grace`: on stop, in-flight requests get this long to finish (0 s–10 m).
         public var shutdownGrace = ConfigDuration.s(10)
         /// `tls`: serve HTTPS with these files; absent = plain HTTP.
@@ -35,7 +38,8 @@ extension GatewayConfiguration {
 
         public static let keys = [
             "listen", "event_loops", "max_connections", "body_limit", "header_limit", "max_headers",
-            "header_timeout", "body_timeout", "idle_timeout", "max_requests_per_connection", "shutdown_grace", "tls",
+            "header_timeout", "body_timeout", "idle_timeout", "max_requests_per_connection", "max_in_flight",
+            "shutdown_grace", "tls",
         ]
 
         static func decode(_ node: ConfigNode, diagnostics: ConfigDiagnostics) -> Server {
@@ -52,6 +56,7 @@ extension GatewayConfiguration {
             s.bodyTimeout = r.optional("body_timeout", default: s.bodyTimeout, in: timeouts)
             s.idleTimeout = r.optional("idle_timeout", default: s.idleTimeout, in: timeouts)
             s.maxRequestsPerConnection = r.optional("max_requests_per_connection", default: s.maxRequestsPerConnection, in: 1...10_000_000)
+            s.maxInFlight = r.optional("max_in_flight", default: s.maxInFlight, in: 1...1_000_000)
             s.shutdownGrace = r.optional("shutdown_grace", default: s.shutdownGrace, in: ConfigDuration.s(0)...ConfigDuration.m(10))
             if let tls = r.node("tls"), !tls.isNull {
                 s.tls = TLS.decode(tls, diagnostics: diagnostics)

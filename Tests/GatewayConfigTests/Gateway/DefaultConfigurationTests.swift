@@ -66,6 +66,7 @@ import Testing
         #expect(c.server.bodyTimeout.seconds == 30)
         #expect(c.server.idleTimeout.seconds == 60)
         #expect(c.server.maxRequestsPerConnection == 10_000)
+        #expect(c.server.maxInFlight == 4096)
         #expect(c.server.shutdownGrace.seconds == 10)
         #expect(c.server.tls == nil)
         #expect(c.storage.path == "./data")

@@ -18,6 +18,7 @@ import Testing
               body_timeout: 5s
               idle_timeout: 2m
               max_requests_per_connection: 1_000
+              max_in_flight: 64
               shutdown_grace: 0s
             """)
         #expect(d.errors == [])
@@ -33,6 +34,7 @@ import Testing
         #expect(s.bodyTimeout.seconds == 5)
         #expect(s.idleTimeout.seconds == 120)
         #expect(s.maxRequestsPerConnection == 1000)
+        #expect(s.maxInFlight == 64)
         #expect(s.shutdownGrace.seconds == 0)
     }
 
