@@ -104,4 +104,19 @@ import Testing
             #expect(throws: StoreError.self, "\(bad)") { try SinkStateStore(directory: dir.path, sink: bad, logger: .silent) }
         }
     }
+
+    @Test func largeReplaysKeepRequeuedSortedAndUniqueAndSurviveReopen() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SinkStateStore(directory: dir.path, sink: "replay", logger: .silent)
+        let forward = (0..<20_000).map { SinkStateChange.requeue(p(UInt64($0) * 8 + 16)) }
+        try store.update(forward + [.requeue(p(20)), .requeue(p(16)), .requeue(p(3))])
+        var expected = [p(3)] + (0..<20_000).map { p(UInt64($0) * 8 + 16) }
+        expected.insert(p(20), at: 2)
+        #expect(store.state.requeued == expected)
+        try store.update(expected.enumerated().filter { $0.offset % 2 == 0 }.map { .removeRequeued($0.element) })
+        let left = expected.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        #expect(store.state.requeued == left)
+        #expect(try SinkStateStore(directory: dir.path, sink: "replay", logger: .silent).state.requeued == left)
+    }
 }

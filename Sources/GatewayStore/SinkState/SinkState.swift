@@ -121,19 +121,28 @@ extension SinkState {
             deadLetters.append(d)
             return .deadLetter(d)
         case let .removeDeadLetter(seq):
-            deadLetters.removeAll { $0.sequence == seq }
+            // Sequences are assigned in increasing order, so the list is sorted by them.
+            var lo = 0, hi = deadLetters.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if deadLetters[mid].sequence < seq { lo = mid + 1 } else { hi = mid }
+            }
+            if lo < deadLetters.count && deadLetters[lo].sequence == seq { deadLetters.remove(at: lo) }
         case let .pause(p):
             paused = p
         case .resume:
             paused = nil
         case let .requeue(p):
-            if let i = requeued.firstIndex(where: { $0 >= p }) {
-                if requeued[i] != p { requeued.insert(p, at: i) }
-            } else {
+            // Replays requeue thousands of positions in journal order: appending is the fast path.
+            if requeued.last.map({ $0 < p }) ?? true {
                 requeued.append(p)
+            } else {
+                let i = SinkState.lowerBound(requeued, p)
+                if requeued[i] != p { requeued.insert(p, at: i) }
             }
         case let .removeRequeued(p):
-            requeued.removeAll { $0 == p }
+            let i = SinkState.lowerBound(requeued, p)
+            if i < requeued.count && requeued[i] == p { requeued.remove(at: i) }
         }
         return change
     }
@@ -146,6 +155,16 @@ extension SinkState {
         } else {
             _ = apply(change)
         }
+    }
+
+    /// Index of the first element of sorted `list` that is not below `p`.
+    static func lowerBound(_ list: [JournalPosition], _ p: JournalPosition) -> Int {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid] < p { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// The changes that rebuild this state from nothing (log compaction).
