@@ -42,10 +42,30 @@ public enum TimeConversion {
             let (ns, overflow) = i.multipliedReportingOverflow(by: scale)
             return overflow ? nil : Timestamp(nanoseconds: ns)
         }
+        if let exact = decimal(text, scale: scale) { return exact }
         guard let d = Double(text), d.isFinite else { return nil }
         let ns = d * Double(scale)
         guard abs(ns) < 9.2e18 else { return nil }
         return Timestamp(nanoseconds: Int64(ns.rounded()))
+    }
+
+    /// `-?digits.digits` converted without going through Double, whose 53 bits cannot hold
+    /// nanoseconds since 1970 (1700000300.001 s must not round to …300.000999936).
+    static func decimal(_ text: String, scale: Int64) -> Timestamp? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let whole = Int64(parts[0]), !parts[1].isEmpty,
+              parts[1].utf8.allSatisfy({ $0 &- 0x30 < 10 }) else { return nil }
+        var frac: Int64 = 0
+        var unit = scale
+        for d in parts[1].utf8 {
+            unit /= 10
+            if unit == 0 { break }
+            frac += Int64(d - 0x30) * unit
+        }
+        let (base, o1) = whole.multipliedReportingOverflow(by: scale)
+        guard !o1 else { return nil }
+        let negative = parts[0].hasPrefix("-")
+        return Timestamp(nanoseconds: negative ? base - frac : base + frac)
     }
 
     /// `YYYY-MM-DD[T| ]hh:mm[:ss[.f{1,9}]][Z|±hh:mm|±hhmm|±hh]`; no zone means UTC.
