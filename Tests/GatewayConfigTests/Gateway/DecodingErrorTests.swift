@@ -100,6 +100,29 @@ import Testing
         ])
     }
 
+    @Test func misspeltKeyWrongTypeAndMissingSecretFileAreReportedTogetherByOneLoad() throws {
+        let path = try temporaryFile("""
+            server:
+              listne: 127.0.0.1:9000
+            storage:
+              retention: forever
+            sources:
+              - name: recall
+                provider: recall
+                secret: ${file:/nonexistent/recall-secret}
+            """, name: "gateway.yaml")
+        #expect(throws: ConfigErrors.self) { try GatewayConfiguration.load(path: path, resolver: .process) }
+        do {
+            _ = try GatewayConfiguration.load(path: path, resolver: .process)
+        } catch {
+            #expect(error.errors.map(\.description) == [
+                "\(path):2:3: unknown key 'listne' in server (did you mean 'listen'?)",
+                "\(path):4:14: storage key 'retention' must be a duration such as 500ms, 5s, 30m, 72h or 7d",
+                "\(path):8:13: source 'recall' key 'secret': cannot read secret file /nonexistent/recall-secret",
+            ])
+        }
+    }
+
     @Test func threeDifferentMistakesGiveThreeErrorsInFileOrder() throws {
         let path = try temporaryFile("""
             server:
