@@ -1,6 +1,7 @@
 // SinkStateStore: every kind of change survives reopening; dead letters keep unique sequences;
 // a torn tail of the log is dropped; names that would escape the storage directory are refused.
 
+import Dispatch
 import Foundation
 import GatewayCore
 import Testing
@@ -118,5 +119,36 @@ import Testing
         let left = expected.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
         #expect(store.state.requeued == left)
         #expect(try SinkStateStore(directory: dir.path, sink: "replay", logger: .silent).state.requeued == left)
+    }
+
+    @Test func concurrentUpdatesShareSyncsAndAllBecomeDurable() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SinkStateStore(directory: dir.path, sink: "many", logger: .silent)
+        let t0 = self.t0
+        // Eight real threads (like a sink's delivery workers), not concurrentPerform, which runs
+        // only as many at once as there are cores.
+        let group = DispatchGroup()
+        for worker in 0..<8 {
+            group.enter()
+            Thread {
+                for i in 0..<50 {
+                    let letter = DeadLetter(position: JournalPosition(segment: 1, offset: UInt64(worker * 1000 + i)),
+                                            eventID: "w\(worker)-\(i)", attempts: 1, lastError: "400", time: t0)
+                    _ = try? store.addDeadLetter(letter)
+                }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        let letters = store.deadLetters
+        #expect(letters.count == 400)
+        #expect(Set(letters.map(\.sequence)).count == 400)
+        #expect(letters.map(\.sequence) == letters.map(\.sequence).sorted())
+        let syncs = store.syncs.load(ordering: .relaxed)
+        #expect(syncs < 400, "\(syncs) fdatasyncs for 400 concurrent updates")
+        print("sink state: 400 concurrent updates from 8 threads took \(syncs) fdatasyncs")
+        let reopened = try SinkStateStore(directory: dir.path, sink: "many", logger: .silent)
+        #expect(reopened.deadLetters == letters)
     }
 }

@@ -1,12 +1,14 @@
 // Durable per-sink delivery state in `<storage>/sinks/<name>/state.log`: an append-only log of
-// framed change records (RecordFrame + SinkStateRecord). Every `update` is one write and one
-// fdatasync, so it returns only once the change survives a crash; batch changes into one call where
-// you can (e.g. advance the cursor every few milliseconds, not after every event). On open the log
+// framed change records (RecordFrame + SinkStateRecord). `update` returns only once its change
+// survives a crash; concurrent updates share one write and one fdatasync (group commit), but each
+// sync still costs about a millisecond, so advance the cursor every few milliseconds rather than
+// after every event. On open the log
 // is replayed (a torn tail truncated, a corrupt record skipped and logged) and rewritten compactly;
 // it is compacted again when it grows past four times its compact size (and at least 16 KiB).
 
 public import GatewayCore
 import CLinux
+import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -24,9 +26,15 @@ public final class SinkStateStore: Sendable {
         var size: UInt64
         /// Size right after the last compaction: growth past a multiple of it triggers the next.
         var compactSize: UInt64
+        /// Updates waiting for the next group commit, oldest first.
+        var pending: [StateUpdateWaiter] = []
+        /// A caller is committing; new updates queue behind it.
+        var leaderActive = false
     }
 
     let inner: Mutex<Inner>
+    /// fdatasync calls on the log (tests check that concurrent updates share them).
+    let syncs = Atomic<Int>(0)
 
     /// Opens (creating if needed) the state of `sink` under `<storageDirectory>/sinks/<sink>/`.
     public init(directory storageDirectory: String, sink: String, logger: Logger) throws(StoreError) {
@@ -58,39 +66,97 @@ public final class SinkStateStore: Sendable {
     public var deadLetters: [DeadLetter] { inner.withLock { $0.state.deadLetters } }
     public var paused: PauseState? { inner.withLock { $0.state.paused } }
 
-    /// Applies `changes` in order and makes them durable with one write and one fdatasync. Returns
-    /// the changes as stored (dead letters carrying their assigned sequence). On failure nothing
-    /// is applied in memory and the log is rolled back to its previous length.
+    /// Applies `changes` in order and makes them durable before returning. Returns the changes as
+    /// stored (dead letters carrying their assigned sequence). On failure none of `changes` is
+    /// applied and the log is rolled back to its previous length.
+    ///
+    /// Group commit: concurrent callers (a sink's delivery workers) share one write and one
+    /// fdatasync. The first caller becomes the leader and commits everything queued; the others
+    /// wait; if more arrived meanwhile, leadership passes to the oldest waiter, so no caller keeps
+    /// committing for others after its own change is durable.
     @discardableResult
     public func update(_ changes: [SinkStateChange]) throws(StoreError) -> [SinkStateChange] {
         guard !changes.isEmpty else { return [] }
-        return try inner.withLock { (inner) throws(StoreError) -> [SinkStateChange] in
-            guard let file = inner.file else { throw StoreError.closed }
-            var next = inner.state
-            let stored = changes.map { next.apply($0) }
-            var frame: [UInt8] = []
-            RecordFrame.append(SinkStateRecord.encode(stored, nextSequence: next.nextDeadLetterSequence), to: &frame)
-            do throws(StoreError) {
-                try file.write(frame, at: inner.size)
-                try file.dataSync()
-            } catch {
-                try? file.truncate(to: inner.size)
-                throw error
+        let me = StateUpdateWaiter(changes)
+        let lead = inner.withLock { i -> Bool in
+            i.pending.append(me)
+            if i.leaderActive { return false }
+            i.leaderActive = true
+            return true
+        }
+        if lead { commitPending() } else { me.done.wait() }
+        // Woken without a result: promoted to leader, and our update is first in the queue.
+        if me.result == nil { commitPending() }
+        guard let result = me.result else { preconditionFailure("sink state group commit left an update unanswered") }
+        return try result.get()
+    }
+
+    /// Leader: commits everything queued as one write + one fdatasync, then hands leadership to the
+    /// oldest waiter if more changes arrived meanwhile.
+    private func commitPending() {
+        let (batch, durable, file, size) = inner.withLock { i in
+            let b = i.pending
+            i.pending.removeAll()
+            return (b, i.state, i.file, i.size)
+        }
+        let outcome = write(batch, onto: durable, file: file, at: size)
+        let next = inner.withLock { i -> StateUpdateWaiter? in
+            if case let .success((state, newSize), _) = outcome {
+                i.state = state
+                i.size = newSize
             }
-            inner.state = next
-            inner.size += UInt64(frame.count)
-            if inner.size > max(inner.compactSize * 4, 16 << 10) {
-                // Compaction failing is not the update failing: the change is already durable.
-                do throws(StoreError) {
-                    let compacted = try SinkStateStore.writeCompacted(next, path: path, directory: directory)
-                    inner.file = compacted.file
-                    inner.size = compacted.size
-                    inner.compactSize = compacted.size
-                } catch {
-                    logger.warning("sink state compaction failed", [("error", error.description)])
-                }
+            guard let first = i.pending.first else {
+                i.leaderActive = false
+                return nil
             }
-            return stored
+            return first
+        }
+        if case .success = outcome { compactIfLarge() }
+        for (w, result) in zip(batch, outcome.results(count: batch.count)) {
+            w.result = result
+            w.done.signal()
+        }
+        next?.done.signal()
+    }
+
+    /// Writes one frame per caller (each caller's changes stay atomic) in a single pwrite.
+    private func write(_ batch: [StateUpdateWaiter], onto durable: SinkState, file: FileDescriptor?, at size: UInt64) -> BatchOutcome {
+        guard let file else { return .failure(.closed) }
+        var next = durable
+        var frames: [UInt8] = []
+        var stored: [[SinkStateChange]] = []
+        for w in batch {
+            let applied = w.changes.map { next.apply($0) }
+            RecordFrame.append(SinkStateRecord.encode(applied, nextSequence: next.nextDeadLetterSequence), to: &frames)
+            stored.append(applied)
+        }
+        do throws(StoreError) {
+            try file.write(frames, at: size)
+            try file.dataSync()
+            syncs.add(1, ordering: .relaxed)
+        } catch {
+            try? file.truncate(to: size)
+            return .failure(error)
+        }
+        return .success((next, size + UInt64(frames.count)), stored)
+    }
+
+    /// Rewrites the log from the state once it has grown well past its compact size. Only a leader
+    /// calls this (leaders never overlap), so the file cannot change underneath it.
+    private func compactIfLarge() {
+        let (state, size, compactSize, open) = inner.withLock { ($0.state, $0.size, $0.compactSize, $0.file != nil) }
+        guard open, size > max(compactSize * 4, 16 << 10) else { return }
+        // Compaction failing is not the update failing: the changes are already durable.
+        do throws(StoreError) {
+            let compacted = try SinkStateStore.writeCompacted(state, path: path, directory: directory)
+            inner.withLock { i in
+                guard i.file != nil else { return }
+                i.file = compacted.file
+                i.size = compacted.size
+                i.compactSize = compacted.size
+            }
+        } catch {
+            logger.warning("sink state compaction failed", [("error", error.description)])
         }
     }
 
@@ -179,5 +245,30 @@ public final class SinkStateStore: Sendable {
         try FileSystem.replaceAtomically(path, with: frame, directory: directory)
         let file = try FileDescriptor(path: path, flags: O_RDWR)
         return (file, UInt64(frame.count))
+    }
+}
+
+/// One caller's changes waiting for a group commit. `@unchecked Sendable` because `result` is
+/// written by the leader before it signals `done` and read by the caller only after `done` (or,
+/// for the leader's own update, on the same thread): the semaphore orders the accesses.
+final class StateUpdateWaiter: @unchecked Sendable {
+    let changes: [SinkStateChange]
+    var result: Result<[SinkStateChange], StoreError>?
+    let done = DispatchSemaphore(value: 0)
+
+    init(_ changes: [SinkStateChange]) { self.changes = changes }
+}
+
+/// What a group commit produced: the new durable state and log size plus each caller's stored
+/// changes, or one error for every caller in the batch.
+enum BatchOutcome {
+    case success((SinkState, UInt64), [[SinkStateChange]])
+    case failure(StoreError)
+
+    func results(count: Int) -> [Result<[SinkStateChange], StoreError>] {
+        switch self {
+        case let .success(_, stored): return stored.map { .success($0) }
+        case let .failure(error): return Array(repeating: .failure(error), count: count)
+        }
     }
 }
