@@ -42,7 +42,8 @@ sigaddset(&set, SIGINT)
 sigaddset(&set, SIGTERM)
 pthread_sigmask(SIG_BLOCK, &set, nil)
 let server = HTTPServer(
-    configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port, eventLoops: loops),
+    // Unlimited requests per connection, like the nginx peer's keepalive_requests 1000000.
+    configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port, eventLoops: loops, maxRequestsPerConnection: 0),
     handler: NoopHandler(), logger: .silent)
 do {
     let bound = try server.start()

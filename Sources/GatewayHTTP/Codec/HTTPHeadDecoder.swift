@@ -82,9 +82,10 @@ enum HTTPHeadDecoder {
         }
 
         let keepAlive = version == .http1_1 ? !connectionClose : (connectionKeepAlive && !connectionClose)
-        let (path, query) = try decodeTarget(target, method: method)
+        let targetString = String(decoding: target, as: UTF8.self)
+        let (path, query) = try decodeTarget(target, whole: targetString, method: method)
         let head = HTTPRequestHead(
-            method: method, target: String(decoding: target, as: UTF8.self), path: path, query: query,
+            method: method, target: targetString, path: path, query: query,
             version: version, headers: headers)
         return (head, HTTPRequestFraming(body: body, keepAlive: keepAlive, expectContinue: expectContinue))
     }
@@ -172,7 +173,7 @@ enum HTTPHeadDecoder {
 
     // MARK: request target (RFC 9112 §3.2)
 
-    private static func decodeTarget(_ t: UnsafeRawBufferPointer, method: String) throws(HTTPParseError) -> (String, [(String, String)]) {
+    private static func decodeTarget(_ t: UnsafeRawBufferPointer, whole: String, method: String) throws(HTTPParseError) -> (String, [(String, String)]) {
         var pathStart = 0
         if t[0] == 0x2F {
             pathStart = 0
@@ -192,7 +193,13 @@ enum HTTPHeadDecoder {
             throw .badRequest("unsupported request target form")
         }
         var q = pathStart
-        while q < t.count, t[q] != 0x3F { q += 1 }
+        var escaped = false
+        while q < t.count, t[q] != 0x3F {
+            if t[q] == 0x25 { escaped = true }
+            q += 1
+        }
+        // The common case: the target is a plain path, so the path shares the target's string.
+        if pathStart == 0 && q == t.count && !escaped { return (whole, []) }
         let path: String
         do {
             path = try PercentDecoding.decode(UnsafeRawBufferPointer(rebasing: t[pathStart..<q]), plusIsSpace: false, rejectNUL: true)

@@ -2,6 +2,7 @@
 // Both report "would block" instead of blocking; with TLS, a read may need the socket writable
 // and the reverse, which the loop handles by retrying both directions on any readiness event.
 
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
