@@ -48,21 +48,36 @@ public enum Base64 {
         if padding > 0, input.count % 4 != 0 { return nil }
         if end % 4 == 1 { return nil }  // one leftover character carries only 6 bits: not a byte
         let table = urlSafe ? urlSafeDecode : standardDecode
-        var out = [UInt8]()
-        out.reserveCapacity(end / 4 * 3 + 2)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for i in 0..<end {
-            let v = table[Int(input[i])]
-            if v == 0xFF { return nil }
-            accumulator = accumulator << 6 | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+        let count = end / 4 * 3 + (end % 4 == 0 ? 0 : end % 4 - 1)
+        var valid = true
+        let out = table.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                // Whole 4-character groups, then a 2- or 3-character tail.
+                var i = 0, o = 0
+                while i + 4 <= end {
+                    let a = table[Int(input[i])], b = table[Int(input[i + 1])]
+                    let c = table[Int(input[i + 2])], d = table[Int(input[i + 3])]
+                    if (a | b | c | d) & 0x80 != 0 { valid = false; return }
+                    let n = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    buffer[o] = UInt8(truncatingIfNeeded: n >> 16)
+                    buffer[o + 1] = UInt8(truncatingIfNeeded: n >> 8)
+                    buffer[o + 2] = UInt8(truncatingIfNeeded: n)
+                    i += 4; o += 3
+                }
+                if i < end {
+                    var n: UInt32 = 0
+                    for j in i..<end {
+                        let v = table[Int(input[j])]
+                        if v & 0x80 != 0 { valid = false; return }
+                        n |= UInt32(v) << (18 - 6 * UInt32(j - i))
+                    }
+                    buffer[o] = UInt8(truncatingIfNeeded: n >> 16)
+                    if end - i == 3 { buffer[o + 1] = UInt8(truncatingIfNeeded: n >> 8) }
+                }
+                initialized = count
             }
         }
-        return out
+        return valid ? out : nil
     }
 
     static let standardAlphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

@@ -8,10 +8,13 @@ import Synchronization
 final class HMACKeyCache: Sendable {
     private let algorithm: DigestAlgorithm
     private let encoding: KeyEncoding
-    private let keys = Mutex<[Secret: HMACKey]>([:])
+    /// A short list scanned linearly rather than a dictionary: hashing the secret costs more than
+    /// comparing it, and the runtime passes the same `Secret` values on every request, whose byte
+    /// arrays then compare equal by buffer identity without reading the bytes.
+    private let keys = Mutex<[(secret: [UInt8], key: HMACKey)]>([])
     /// Secrets come from configuration, so only a handful ever exist; the bound only matters if a
     /// caller passes ever-changing secrets, which must not grow memory without limit.
-    private static let capacity = 64
+    private static let capacity = 16
 
     init(algorithm: DigestAlgorithm, encoding: KeyEncoding) {
         self.algorithm = algorithm
@@ -20,12 +23,16 @@ final class HMACKeyCache: Sendable {
 
     /// The prepared key for `secret`, or nil when the key encoding cannot decode it.
     func key(for secret: Secret) -> HMACKey? {
-        if let key = keys.withLock({ $0[secret] }) { return key }
+        let cached = keys.withLock { entries -> HMACKey? in
+            for entry in entries where entry.secret == secret.bytes { return entry.key }
+            return nil
+        }
+        if let cached { return cached }
         guard let bytes = encoding.keyBytes(secret), !bytes.isEmpty else { return nil }
         let key = HMACKey(algorithm: algorithm, key: bytes)
-        keys.withLock { cache in
-            if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
-            cache[secret] = key
+        keys.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeFirst() }
+            entries.append((secret.bytes, key))
         }
         return key
     }
