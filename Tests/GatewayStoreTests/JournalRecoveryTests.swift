@@ -138,4 +138,24 @@ import Testing
         #expect(journal.segmentNumbers == [2])
         #expect(try journal.appendAndWait(bytes("fresh")).get().segment == 2)
     }
+
+    @Test func sealedSegmentWithBadHeaderIsReportedAndSkippedWhenRead() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var positions: [JournalPosition] = []
+        do {
+            let journal = try Journal(directory: dir.path, options: JournalOptions(segmentSize: 128), logger: .silent)
+            positions = try (0..<6).map { try journal.appendAndWait(bytes("record \($0) " + String(repeating: "y", count: 60))).get() }
+            journal.close()
+        }
+        #expect(Set(positions.map(\.segment)).count == 6)
+        try JournalRecoveryTests.overwrite(JournalRecoveryTests.segmentPath(dir, positions[2].segment), at: 0, bytes("garbage!"))
+        let (logger, log) = recordingLogger()
+        let journal = try Journal(directory: dir.path, options: JournalOptions(segmentSize: 128), logger: logger)
+        defer { journal.close() }
+        let read = try journal.read(after: nil, limit: 10)
+        #expect(read.map(\.position) == [positions[0], positions[1], positions[3], positions[4], positions[5]])
+        let reports = log.fields(of: "corrupt journal record skipped")
+        #expect(reports.count == 1 && reports.first?["segment"] == String(positions[2].segment) && reports.first?["reason"] == "bad segment header")
+    }
 }

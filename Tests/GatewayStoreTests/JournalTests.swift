@@ -171,4 +171,18 @@ import Testing
             journal.close()
         }
     }
+
+    @Test func readingManySegmentsKeepsFewDescriptorsOpen() throws {
+        func openDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let before = openDescriptors()
+        let journal = try Journal(directory: dir.path, options: JournalOptions(segmentSize: 64), logger: .silent)
+        defer { journal.close() }
+        for i in 0..<150 { _ = try journal.appendAndWait(bytes("segment-sized record \(i) ........................")).get() }
+        #expect(journal.segmentNumbers.count >= 150)
+        #expect(try journal.read(after: nil, limit: 1000).count == 150)
+        let grown = openDescriptors() - before
+        #expect(grown <= SegmentFileCache.capacity + 16, "\(grown) descriptors opened to read 150 segments")
+    }
 }

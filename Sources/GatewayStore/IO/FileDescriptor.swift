@@ -92,11 +92,4 @@ final class FileDescriptor: Sendable {
         guard fstat(fd, &st) == 0 else { throw StoreError.system("fstat", errno, path) }
         return UInt64(st.st_size)
     }
-
-    /// Last modification time: the time of the last append to a journal segment.
-    func modificationTime() throws(StoreError) -> Int64 {
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError.system("fstat", errno, path) }
-        return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-    }
 }

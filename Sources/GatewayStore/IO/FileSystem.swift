@@ -33,6 +33,13 @@ enum FileSystem {
         return names
     }
 
+    /// Size in bytes and modification time (ns since the epoch) of `path`.
+    static func status(_ path: String) throws(StoreError) -> (size: UInt64, modified: Int64) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw StoreError.system("stat", errno, path) }
+        return (UInt64(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+    }
+
     static func exists(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0

@@ -3,6 +3,9 @@
 // pread on the segment's shared descriptor, so they never take the writer's lock while doing I/O.
 
 import GatewayCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Journal {
     /// Up to `limit` records whose position is at or after `position`, in journal order. A position
@@ -15,7 +18,8 @@ extension Journal {
         var out: [JournalEntry] = []
         for segment in segments where segment.number >= position.segment {
             var offset = segment.number == position.segment ? max(position.offset, SegmentFile.headerSize) : SegmentFile.headerSize
-            var scanner = FrameScanner(file: segment.file, limit: segment.committed)
+            guard offset < segment.committed, let file = try open(segment) else { continue }
+            var scanner = FrameScanner(file: file, limit: segment.committed)
             scanning: while true {
                 switch try scanner.step(at: offset) {
                 case let .record(at, payload, next):
@@ -53,7 +57,8 @@ extension Journal {
     public func read(at position: JournalPosition) throws(StoreError) -> JournalEntry? {
         let segment = shared.withLock { s in s.segments.first { $0.number == position.segment } }
         guard let segment, position.offset >= SegmentFile.headerSize, position.offset < segment.committed else { return nil }
-        var scanner = FrameScanner(file: segment.file, limit: segment.committed, initialWindow: 4096)
+        guard let file = try open(segment) else { return nil }
+        var scanner = FrameScanner(file: file, limit: segment.committed, initialWindow: 4096)
         switch try scanner.step(at: position.offset) {
         case let .record(at, payload, next):
             return JournalEntry(
@@ -62,6 +67,19 @@ extension Journal {
         case let .corrupt(at, _, reason):
             throw StoreError.corrupt(segment: segment.number, offset: at, reason: reason)
         case .end:
+            return nil
+        }
+    }
+
+    /// The segment's read descriptor; nil (and reported once) when its header is bad or it was
+    /// deleted by retention meanwhile, so readers move on to the next segment.
+    private func open(_ segment: SegmentInfo) throws(StoreError) -> FileDescriptor? {
+        do {
+            return try files.file(segment.number)
+        } catch let StoreError.corrupt(number, offset, reason) {
+            report(segment: number, offset: offset, resume: segment.committed, reason: reason)
+            return nil
+        } catch let StoreError.io(_, code, _) where code == ENOENT {
             return nil
         }
     }

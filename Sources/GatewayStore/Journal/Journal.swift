@@ -34,6 +34,8 @@ public final class Journal: Sendable {
     let wakeup = DispatchSemaphore(value: 0)
     let finished = DispatchSemaphore(value: 0)
     let counters = JournalCounters()
+    /// Read descriptors, opened on demand (the writer keeps its own for the active segment).
+    let files: SegmentFileCache
     /// Corrupt ranges already logged, so a reader passing the same damage again stays quiet.
     let reportedCorruption = Mutex<Set<JournalPosition>>([])
 
@@ -53,8 +55,9 @@ public final class Journal: Sendable {
         let recovered = try JournalRecovery.open(directory: directory, logger: self.logger)
         let last = recovered.segments[recovered.segments.count - 1]
         shared = Mutex(Shared(segments: recovered.segments, end: JournalPosition(segment: last.number, offset: last.committed)))
+        files = SegmentFileCache(directory: directory)
         let writer = JournalWriter(
-            file: last.file, number: last.number, offset: last.committed, nextNumber: recovered.nextNumber)
+            file: recovered.active, number: last.number, offset: last.committed, nextNumber: recovered.nextNumber)
         let thread = Thread { [self] in
             writer.run(self)
             finished.signal()
@@ -114,9 +117,11 @@ public final class Journal: Sendable {
         let candidates = shared.withLock { s in s.segments.dropLast().filter { $0.number < position.segment } }
         var removed: [UInt64] = []
         for segment in candidates {
+            let path = directory + "/" + SegmentFile.name(segment.number)
             do {
-                guard try segment.file.modificationTime() < olderThan.nanoseconds else { continue }
-                try FileSystem.remove(directory + "/" + SegmentFile.name(segment.number))
+                guard try FileSystem.status(path).modified < olderThan.nanoseconds else { continue }
+                try FileSystem.remove(path)
+                files.evict(segment.number)
                 removed.append(segment.number)
             } catch {
                 logger.error("could not remove journal segment", [("segment", String(segment.number)), ("error", error.description)])

@@ -1,7 +1,7 @@
 // Opening the journal after a clean stop or a crash. Only the last segment can hold a torn write
-// under policy `always` (older ones were synced before the next one started), so only it is scanned
-// in full here; older segments are checked record by record as they are read, which keeps start-up
-// time independent of the retention window.
+// under policy `always` (older ones were synced before the next one started), so only it is opened
+// and scanned in full here; older segments are only stat'ed, and their headers and records are
+// checked as they are read, which keeps start-up time independent of the retention window.
 
 import CLinux
 import GatewayCore
@@ -12,6 +12,8 @@ import Glibc
 enum JournalRecovery {
     struct Result {
         var segments: [SegmentInfo]
+        /// The last segment, open for appending.
+        var active: FileDescriptor
         var nextNumber: UInt64
     }
 
@@ -19,34 +21,38 @@ enum JournalRecovery {
         try FileSystem.createDirectory(directory)
         let numbers = try FileSystem.list(directory).compactMap(SegmentFile.number(of:)).sorted()
         var segments: [SegmentInfo] = []
-        for (i, number) in numbers.enumerated() {
+        for number in numbers.dropLast() {
+            let size = try FileSystem.status(directory + "/" + SegmentFile.name(number)).size
+            segments.append(SegmentInfo(number: number, committed: size))
+        }
+        var active: FileDescriptor?
+        if let number = numbers.last {
             let path = directory + "/" + SegmentFile.name(number)
             let file = try FileDescriptor(path: path, flags: O_RDWR)
             let size = try file.size()
-            let isLast = i == numbers.count - 1
-            if isLast && size < SegmentFile.headerSize {
+            if size < SegmentFile.headerSize {
                 // A crash while the segment was being created: finish creating it.
                 try file.truncate(to: 0)
                 try file.write(SegmentFile.header(number), at: 0)
                 try file.dataSync()
-                segments.append(SegmentInfo(number: number, file: file, committed: SegmentFile.headerSize))
-                continue
-            }
-            guard try file.read(count: Int(SegmentFile.headerSize), at: 0) == SegmentFile.header(number) else {
+                segments.append(SegmentInfo(number: number, committed: SegmentFile.headerSize))
+                active = file
+            } else if try file.read(count: Int(SegmentFile.headerSize), at: 0) == SegmentFile.header(number) {
+                let committed = try recoverTail(file, number: number, size: size, logger: logger)
+                segments.append(SegmentInfo(number: number, committed: committed))
+                active = file
+            } else {
                 logger.error("journal segment has a bad header; its records are skipped", [("segment", String(number)), ("path", path)])
-                continue
             }
-            let committed = isLast ? try recoverTail(file, number: number, size: size, logger: logger) : size
-            segments.append(SegmentInfo(number: number, file: file, committed: committed))
         }
         // Past every file on disk, including a skipped bad one, so creation never collides with it.
-        var next = (numbers.last ?? 0) + 1
-        if segments.last?.number != numbers.last || segments.isEmpty {
+        let next = (numbers.last ?? 0) + 1
+        guard let active else {
             let file = try SegmentFile.create(directory: directory, number: next)
-            segments.append(SegmentInfo(number: next, file: file, committed: SegmentFile.headerSize))
-            next += 1
+            segments.append(SegmentInfo(number: next, committed: SegmentFile.headerSize))
+            return Result(segments: segments, active: file, nextNumber: next + 1)
         }
-        return Result(segments: segments, nextNumber: next)
+        return Result(segments: segments, active: active, nextNumber: next)
     }
 
     /// Scans the whole segment; logs corrupt records in the middle (they stay on disk and are skipped

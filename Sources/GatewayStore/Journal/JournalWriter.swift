@@ -171,7 +171,7 @@ final class JournalWriter: @unchecked Sendable {
         let next = try SegmentFile.create(directory: journal.directory, number: nextNumber)
         let nextOffset = SegmentFile.headerSize
         journal.shared.withLock { s in
-            s.segments.append(SegmentInfo(number: nextNumber, file: next, committed: nextOffset))
+            s.segments.append(SegmentInfo(number: nextNumber, committed: nextOffset))
             s.end = JournalPosition(segment: nextNumber, offset: nextOffset)
         }
         file = next

@@ -46,9 +46,8 @@ enum SegmentFile {
     }
 }
 
-/// A segment as readers see it: the file and how many bytes of it hold committed records.
+/// A segment as readers see it: its number and how many bytes of it hold committed records.
 struct SegmentInfo: Sendable {
     let number: UInt64
-    let file: FileDescriptor
     var committed: UInt64
 }
