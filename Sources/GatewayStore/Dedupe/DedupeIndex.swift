@@ -61,7 +61,7 @@ public final class DedupeIndex: Sendable {
         self.maxEntries = maxEntries
         self.logger = logger.with("component", "dedupe")
         let cutoff = now.adding(seconds: -window)
-        let loaded = try DedupeLog.load(directory: storageDirectory + "/dedupe", logger: self.logger)
+        let loaded = try DedupeLog.load(directory: StorageLayout.dedupeDirectory(storageDirectory), logger: self.logger)
         var state = State()
         // Later records of a key win; keep the newest `maxEntries` live ones, oldest first.
         var latest: [String: DedupeLog.Record] = [:]
@@ -73,7 +73,7 @@ public final class DedupeIndex: Sendable {
             state.nextSequence += 1
         }
         self.state = Mutex(state)
-        log = try DedupeLog(directory: storageDirectory + "/dedupe", live: Array(live), logger: self.logger)
+        log = try DedupeLog(directory: StorageLayout.dedupeDirectory(storageDirectory), live: Array(live), logger: self.logger)
     }
 
     /// Number of keys held (reserved or committed).

@@ -48,7 +48,7 @@ public final class Journal: Sendable {
         guard options.segmentSize > Int(SegmentFile.headerSize) + RecordFrame.headerSize else {
             throw StoreError.invalid("journal segment size \(options.segmentSize) is too small")
         }
-        let directory = storageDirectory + "/journal"
+        let directory = StorageLayout.journalDirectory(storageDirectory)
         self.directory = directory
         self.options = options
         self.logger = logger.with("component", "journal")

@@ -18,7 +18,7 @@ public final class StorageLock: Sendable {
     /// StorageLock in this process) has it. Creates the directory if needed.
     public init(directory: String) throws(StoreError) {
         try FileSystem.createDirectory(directory)
-        path = directory + "/LOCK"
+        path = StorageLayout.lockFile(directory)
         let file = try FileDescriptor(path: path, flags: O_RDWR | O_CREAT)
         while flock(file.fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno

@@ -40,7 +40,7 @@ public final class SinkStateStore: Sendable {
     public init(directory storageDirectory: String, sink: String, logger: Logger) throws(StoreError) {
         guard SinkStateStore.isValidName(sink) else { throw StoreError.invalid("invalid sink name '\(sink)' for a storage directory") }
         self.sink = sink
-        directory = storageDirectory + "/sinks/" + sink
+        directory = StorageLayout.sinkDirectory(storageDirectory, sink: sink)
         path = directory + "/state.log"
         self.logger = logger.with("sink", sink)
         try FileSystem.createDirectory(directory)
@@ -56,7 +56,7 @@ public final class SinkStateStore: Sendable {
 
     /// Names of the sinks that have state under `storageDirectory` (offline CLI commands).
     public static func sinkNames(in storageDirectory: String) throws(StoreError) -> [String] {
-        let dir = storageDirectory + "/sinks"
+        let dir = StorageLayout.sinksDirectory(storageDirectory)
         guard FileSystem.exists(dir) else { return [] }
         return try FileSystem.list(dir).filter { FileSystem.exists(dir + "/" + $0 + "/state.log") }.sorted()
     }
