@@ -45,3 +45,14 @@ public struct TokenVerification: VerificationScheme {
         return nil
     }
 }
+
+extension TokenVerification {
+    /// `{scheme: token, header: NAME | [NAMES]}`.
+    static func decode(_ reader: inout ConfigReader) -> TokenVerification? {
+        let errorsBefore = reader.diagnostics.errors.count
+        let names = HeaderNames.decode(reader.node("header"), key: "header", reader: reader)
+        reader.finish()
+        guard let names, reader.diagnostics.errors.count == errorsBefore else { return nil }
+        return TokenVerification(headers: names)
+    }
+}
