@@ -56,4 +56,21 @@ import Testing
         print("CRC32C slicing-by-8: \(Int(Double(4 * data.count) / seconds / 1e6)) MB/s")
         #expect(crc != 0)
     }
+
+    @Test func printsStoredEventEncodeAndDecodeRates() throws {
+        var event = StoredEventTests.full()
+        event.requestBody = [UInt8](repeating: 0x61, count: 2048)
+        event.envelope = [UInt8](repeating: 0x62, count: 2560)
+        let n = 2000
+        var start = DispatchTime.now().uptimeNanoseconds
+        var total = 0
+        for _ in 0..<n { total &+= event.encoded().count }
+        let encodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let encoded = event.encoded()
+        start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<n { total &+= try StoredEvent(decoding: encoded).requestBody.count }
+        let decodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print("StoredEvent (\(encoded.count) B): \(Int(Double(n) / encodeSeconds)) encodes/s, \(Int(Double(n) / decodeSeconds)) decodes/s")
+        #expect(total > 0)
+    }
 }

@@ -69,7 +69,8 @@ public final class Journal: Sendable {
     /// Queues `payload` (non-empty) for the next group commit. `completion` runs on the writer
     /// thread once the record is durable per the FsyncPolicy, with the record's position, or with
     /// the error that failed its batch (`.full` when the disk is full; the journal stays usable and
-    /// retries with the next append). Keep completions cheap: they delay the next batch.
+    /// retries with the next append). Keep completions cheap: they delay the next batch. Never call
+    /// `close()` from a completion or commit listener: it waits for the writer thread they run on.
     public func append(_ payload: [UInt8], completion: @escaping Completion) {
         guard !payload.isEmpty, payload.count <= RecordFrame.maxPayload else {
             completion(.failure(.invalid("journal payload of \(payload.count) bytes (must be 1...\(RecordFrame.maxPayload))")))
