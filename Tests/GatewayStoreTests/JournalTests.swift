@@ -177,12 +177,56 @@ import Testing
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let before = openDescriptors()
-        let journal = try Journal(directory: dir.path, options: JournalOptions(segmentSize: 64), logger: .silent)
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .never, segmentSize: 64), logger: .silent)
         defer { journal.close() }
         for i in 0..<150 { _ = try journal.appendAndWait(bytes("segment-sized record \(i) ........................")).get() }
         #expect(journal.segmentNumbers.count >= 150)
         #expect(try journal.read(after: nil, limit: 1000).count == 150)
         let grown = openDescriptors() - before
         #expect(grown <= SegmentFileCache.capacity + 16, "\(grown) descriptors opened to read 150 segments")
+    }
+
+    @Test func readerFollowingTheWriterSeesEveryRecordOnceAndInOrder() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .never, segmentSize: 4096), logger: .silent)
+        defer { journal.close() }
+        let total = 3000
+        let writer = Thread {
+            for i in 0..<total { journal.append(bytes("event \(i)")) { _ in } }
+        }
+        writer.start()
+        var seen: [[UInt8]] = []
+        var cursor: JournalPosition? = nil
+        let deadline = Timestamp.now().adding(seconds: 20)
+        while seen.count < total && Timestamp.now() < deadline {
+            let page = try journal.read(after: cursor, limit: 100)
+            if let last = page.last { cursor = last.position } else { usleep(200) }
+            seen += page.map(\.payload)
+        }
+        #expect(seen == (0..<total).map { bytes("event \($0)") })
+    }
+
+    @Test func intervalPolicySyncsOnItsOwnWhenIdle() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .interval(0.1)), logger: .silent)
+        defer { journal.close() }
+        usleep(120_000)  // the interval since opening has passed: the next write is synced at once
+        _ = try journal.appendAndWait(bytes("one"))
+        #expect(journal.statistics.syncs == 1)
+        _ = try journal.appendAndWait(bytes("two"))  // within the interval: completes unsynced
+        #expect(journal.statistics.syncs == 1)
+        for _ in 0..<200 where journal.statistics.syncs == 1 { usleep(5000) }
+        #expect(journal.statistics.syncs == 2, "no timed fdatasync after the interval")
+    }
+
+    @Test func positionsPrintAndParseAsSegmentColonOffset() {
+        let p = JournalPosition(segment: 3, offset: 1_048_576)
+        #expect(p.description == "3:1048576")
+        #expect(JournalPosition(parsing: "3:1048576") == p)
+        #expect(JournalPosition(parsing: "3") == nil)
+        #expect(JournalPosition(parsing: "a:1") == nil)
+        #expect(JournalPosition(segment: 2, offset: 900) < JournalPosition(segment: 3, offset: 16))
     }
 }

@@ -168,7 +168,7 @@ final class JournalWriter: @unchecked Sendable {
             journal.counters.syncs.add(1, ordering: .relaxed)
             dirty = false
         }
-        let next = try SegmentFile.create(directory: journal.directory, number: nextNumber)
+        let next = try SegmentFile.create(directory: journal.directory, number: nextNumber, durably: journal.options.fsync != .never)
         let nextOffset = SegmentFile.headerSize
         journal.shared.withLock { s in
             s.segments.append(SegmentInfo(number: nextNumber, committed: nextOffset))

@@ -29,14 +29,17 @@ enum SegmentFile {
         return h
     }
 
-    /// Creates segment `number` durably: header written and synced, directory entry synced.
-    static func create(directory: String, number: UInt64) throws(StoreError) -> FileDescriptor {
+    /// Creates segment `number`; with `durably` (every policy but `never`) the header and the
+    /// directory entry are synced before any record can be acknowledged in it.
+    static func create(directory: String, number: UInt64, durably: Bool = true) throws(StoreError) -> FileDescriptor {
         let path = directory + "/" + name(number)
         let file = try FileDescriptor(path: path, flags: O_RDWR | O_CREAT | O_EXCL)
         do {
             try file.write(header(number), at: 0)
-            try file.dataSync()
-            try FileSystem.syncDirectory(directory)
+            if durably {
+                try file.dataSync()
+                try FileSystem.syncDirectory(directory)
+            }
         } catch {
             // Leave no half-made segment behind: the next attempt creates it again.
             try? FileSystem.remove(path)
