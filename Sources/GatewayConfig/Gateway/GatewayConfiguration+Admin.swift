@@ -29,7 +29,7 @@ extension GatewayConfiguration {
                 diagnostics.error("admin: 'listen' must differ from server.listen (\(serverListen))", at: (r.node("listen") ?? node).location)
             }
             if let tokenNode = r.node("token"), !tokenNode.isNull {
-                a.token = diagnostics.secret(tokenNode, context: "admin key 'token'")
+                a.token = diagnostics.referencedSecret(tokenNode, context: "admin key 'token'")
                 if case .unsetVariable(let variable)? = a.token {
                     diagnostics.warning("admin API disabled: environment variable \(variable) (its token) is not set", at: tokenNode.location)
                 }

@@ -150,7 +150,7 @@ extension GatewayConfiguration {
             var ok = true
             for (i, item) in items.enumerated() {
                 let itemContext = items.count > 1 || key == "secrets" ? "\(context) key '\(key)'[\(i)]" : "\(context) key '\(key)'"
-                guard let value = diagnostics.secret(item, context: itemContext) else { ok = false; continue }
+                guard let value = diagnostics.referencedSecret(item, context: itemContext) else { ok = false; continue }
                 if case .unsetVariable(let variable) = value {
                     diagnostics.warning("\(context): environment variable \(variable) is not set; the source answers 503 until it is", at: item.location)
                 }
