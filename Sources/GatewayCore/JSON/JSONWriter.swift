@@ -72,6 +72,14 @@ public struct JSONWriter: Sendable {
     /// just parsed). Not re-validated: the caller owns that guarantee.
     public mutating func appendRaw(_ raw: [UInt8]) { separator(); bytes.append(contentsOf: raw); needsComma = true }
 
+    /// Writes one value's bytes in place through `write` (e.g. a quoted timestamp formatted straight
+    /// into the buffer); `write` must append exactly one valid JSON value.
+    public mutating func appendRaw(writing write: (inout [UInt8]) -> Void) {
+        separator()
+        write(&bytes)
+        needsComma = true
+    }
+
     // MARK: members (key + value in one call)
 
     public mutating func member(_ k: String, _ v: String?) { key(k); if let v { string(v) } else { null() } }

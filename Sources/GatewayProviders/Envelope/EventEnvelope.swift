@@ -92,11 +92,10 @@ public enum EventEnvelope {
     }
 
     static func time(_ t: Timestamp, _ w: inout JSONWriter) {
-        var b: [UInt8] = []
-        b.reserveCapacity(32)
-        b.append(0x22)
-        TimeConversion.appendRFC3339(t, to: &b)
-        b.append(0x22)
-        w.appendRaw(b)
+        w.appendRaw { out in
+            out.append(0x22)
+            TimeConversion.appendRFC3339(t, to: &out)
+            out.append(0x22)
+        }
     }
 }

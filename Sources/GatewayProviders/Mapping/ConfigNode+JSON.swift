@@ -2,11 +2,11 @@
 // node into the JSON it stands for. Unquoted scalars follow YAML 1.2's core schema for null,
 // booleans and numbers; quoted scalars are always strings.
 
-import GatewayCore
+public import GatewayCore
 
 extension ConfigNode {
-    /// The JSON value of this node, or nil (with the reason) when a scalar can't be represented.
-    func jsonValue() -> JSONValue {
+    /// The JSON value this node stands for (used for constants, canned responses, fixture bodies).
+    public func jsonValue() -> JSONValue {
         switch value {
         case .null:
             return .null

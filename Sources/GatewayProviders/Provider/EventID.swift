@@ -9,6 +9,8 @@ public enum EventID {
         var input = Array(source.utf8)
         input.append(0x0A)
         input.append(contentsOf: dedupeKey.utf8)
-        return "evt_" + Base32.encode(sha256(input)).prefix(26)
+        var id = Array("evt_".utf8)
+        id.append(contentsOf: Base32.encode(sha256(input)).utf8.prefix(26))
+        return String(decoding: id, as: UTF8.self)
     }
 }
