@@ -1,1 +1,0 @@
-// GatewayDelivery: module under construction by its owner.

@@ -1,0 +1,76 @@
+// `file` sink: appends each event's CloudEvents envelope as one JSON line, rotating by size and/or
+// time. Durable by group commit: concurrent deliveries queue their lines, one caller writes the
+// whole batch and fdatasyncs once, and only then does any of them report `delivered`.
+
+public import GatewayCore
+public import GatewayStore
+import Foundation
+
+/// Why `@unchecked Sendable` is safe: every mutable stored property (`queue`, `writing`, `closed`)
+/// is only touched while `condition` is locked, and `file` is only used by the single thread
+/// that set `writing` (the batch leader), which is exclusive by construction.
+public final class FileSink: Sink, @unchecked Sendable {
+    public let name: String
+    public let path: String
+    public let rotation: FileRotation
+
+    private final class Slot {
+        var result: DeliveryOutcome?
+    }
+
+    private let condition = NSCondition()
+    private var queue: [(line: [UInt8], slot: Slot)] = []
+    private var writing = false
+    private var closed = false
+    private let file: RotatingFile
+
+    public init(name: String, path: String, rotation: FileRotation = FileRotation(), clock: any DeliveryClock = SystemClock()) {
+        self.name = name
+        self.path = path
+        self.rotation = rotation
+        file = RotatingFile(path: path, rotation: rotation, clock: clock)
+    }
+
+    public func deliver(_ event: StoredEvent) -> DeliveryOutcome {
+        let slot = Slot()
+        let line = JSONLines.line(event.envelope)
+        condition.lock()
+        defer { condition.unlock() }
+        queue.append((line, slot))
+        while slot.result == nil {
+            if writing {
+                condition.wait()
+                continue
+            }
+            // Become the leader for everything queued so far, including lines of callers that
+            // are still waiting: they wake up to a result instead of writing themselves.
+            writing = true
+            let batch = queue
+            queue.removeAll(keepingCapacity: true)
+            let isClosed = closed
+            condition.unlock()
+            let outcome: DeliveryOutcome
+            if isClosed {
+                outcome = .retry(reason: "file sink is closed", after: nil)
+            } else {
+                outcome = file.append(batch.map(\.line))
+            }
+            condition.lock()
+            for item in batch { item.slot.result = outcome }
+            writing = false
+            condition.broadcast()
+        }
+        return slot.result!
+    }
+
+    public func close() {
+        condition.lock()
+        closed = true
+        while writing { condition.wait() }
+        condition.unlock()
+        file.close()
+    }
+
+    /// The rotated files next to `path`, oldest first (tests and operators).
+    public func rotatedFiles() -> [String] { file.rotatedFiles() }
+}
