@@ -37,6 +37,16 @@ import Testing
         #expect(s == #"{"k":"v","raw":{"b": 1 ,"a":"José"}}"#)
     }
 
+    @Test func writesRawFragmentsInPlaceWithCommas() {
+        let s = text { w in
+            w.beginArray()
+            w.appendRaw { $0.append(contentsOf: Array("\"t\"".utf8)) }
+            w.appendRaw { $0.append(0x31) }
+            w.endArray()
+        }
+        #expect(s == #"["t",1]"#)
+    }
+
     @Test func writesNumbersInShortestValidForms() {
         #expect(text { $0.double(1.33) } == "1.33")
         #expect(text { $0.double(2) } == "2")

@@ -225,6 +225,20 @@ import GatewayCrypto
         #expect(throws: NormalizationError.self) { try p.process(webhook("{}", HeaderFields()), source: "c", keepRaw: false) }
     }
 
+    @Test func samplesComeFromAcceptedFixturesForEveryDocumentedEvent() throws {
+        let r = try Repo.registry()
+        let recall = try #require(r["recall"])
+        #expect(recall.sampleEvents.contains("bot.done"))
+        #expect(recall.sampleEvents.contains("participant_events.chat_message"))
+        let sample = try #require(recall.sample(forEvent: "transcript.data"))
+        #expect(try JSON.parse(sample.body)["event"] == .string("transcript.data"))
+        #expect(recall.sample(forEvent: "no.such.event") == nil)
+        let retell = try #require(r["retell"])
+        for e in ["call_started", "call_ended", "call_analyzed", "transcript_updated", "transfer_started", "call_inbound", "chat_analyzed"] {
+            #expect(retell.sample(forEvent: e) != nil, "\(e)")
+        }
+    }
+
     @Test func measuresProcessOfTheW1Body() throws {
         let p = try recall()
         let wh = webhook(Self.w1)
