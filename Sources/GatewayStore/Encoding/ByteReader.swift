@@ -33,18 +33,16 @@ struct ByteReader {
 
     mutating func u32() throws(StoreError) -> UInt32 {
         try need(4)
-        var v: UInt32 = 0
-        for i in 0..<4 { v |= UInt32(bytes[index + i]) << (8 * UInt32(i)) }
+        let at = index
         index += 4
-        return v
+        return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
     }
 
     mutating func u64() throws(StoreError) -> UInt64 {
         try need(8)
-        var v: UInt64 = 0
-        for i in 0..<8 { v |= UInt64(bytes[index + i]) << (8 * UInt64(i)) }
+        let at = index
         index += 8
-        return v
+        return bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
     }
 
     mutating func i64() throws(StoreError) -> Int64 { Int64(bitPattern: try u64()) }
@@ -60,8 +58,10 @@ struct ByteReader {
     mutating func string() throws(StoreError) -> String {
         let n = Int(try u32())
         try need(n)
-        let slice = bytes[index..<(index + n)]
-        guard let s = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8") }
+        let range = index..<(index + n)
+        // Validating from a contiguous buffer takes the standard library's fast path.
+        let decoded = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+        guard let s = decoded else { throw fail("invalid UTF-8") }
         index += n
         return s
     }
