@@ -52,14 +52,8 @@ extension SinkEnvelope {
                 if let first = exponentialKeys.first, let n = r.node(first) {
                     diagnostics.error("\(context): use either 'schedule' or 'base'/'cap'/'max_age', not both", at: n.location)
                 }
-                if let delays = [ConfigDuration].decode(scheduleNode, context: "\(context) key 'schedule'", diagnostics: diagnostics) {
-                    if delays.isEmpty {
-                        diagnostics.error("\(context): 'schedule' must list at least one delay", at: scheduleNode.location)
-                    } else if let bad = delays.first(where: { $0 > .d(7) }) {
-                        diagnostics.error("\(context): 'schedule' delay \(bad) is longer than 7d", at: scheduleNode.location)
-                    } else {
-                        retry.backoff = .schedule(delays)
-                    }
+                if let delays = decodeSchedule(scheduleNode, context: context, diagnostics: diagnostics) {
+                    retry.backoff = .schedule(delays)
                 }
             } else if !exponentialKeys.isEmpty {
                 let base = r.optional("base", default: ConfigDuration.s(5), in: ConfigDuration.ms(1)...ConfigDuration.d(1))
@@ -74,6 +68,32 @@ extension SinkEnvelope {
             retry.on4xx = On4xx(rawValue: r.choice("on_4xx", of: ["dead_letter", "retry"], default: "dead_letter")) ?? .deadLetter
             r.finish()
             return retry
+        }
+
+        /// The delays of `schedule`, each checked where it is written; nil when any is wrong.
+        private static func decodeSchedule(_ node: ConfigNode, context: String, diagnostics: ConfigDiagnostics) -> [ConfigDuration]? {
+            let items: [ConfigNode]
+            switch node.value {
+            case .sequence(let list): items = list
+            case .scalar: items = [node]
+            default:
+                diagnostics.error("\(context) key 'schedule' must be a list of durations, found \(node.kindDescription)", at: node.location)
+                return nil
+            }
+            guard !items.isEmpty else {
+                diagnostics.error("\(context): 'schedule' must list at least one delay", at: node.location)
+                return nil
+            }
+            var delays: [ConfigDuration] = []
+            for (i, item) in items.enumerated() {
+                guard let delay = ConfigDuration.decode(item, context: "\(context) key 'schedule'[\(i)]", diagnostics: diagnostics) else { continue }
+                if delay > .d(7) {
+                    diagnostics.error("\(context): 'schedule' delay \(delay) is longer than 7d", at: item.location)
+                    continue
+                }
+                delays.append(delay)
+            }
+            return delays.count == items.count ? delays : nil
         }
     }
 }

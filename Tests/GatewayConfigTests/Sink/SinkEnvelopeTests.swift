@@ -135,8 +135,14 @@ import Testing
             "gw.yaml:7:41: sink 'b' retry: 'jitter' must be between 0.0 and 1.0",
             "gw.yaml:7:54: sink 'b' retry: 'on_4xx' must be one of dead_letter, retry",
             "gw.yaml:10:23: sink 'c' retry: 'schedule' must list at least one delay",
-            "gw.yaml:13:23: sink 'd' retry: 'schedule' delay 8d is longer than 7d",
+            "gw.yaml:13:28: sink 'd' retry: 'schedule' delay 8d is longer than 7d",
         ])
+    }
+
+    @Test func badScheduleEntryIsReportedWhereItIsWritten() throws {
+        let d = try decodeConfig("sinks:\n  - {name: a, type: http, retry: {schedule: [1s, soon, 5m]}}\n")
+        #expect(d.errors == ["gw.yaml:2:50: sink 'a' retry key 'schedule'[1] must be a duration such as 500ms, 5s, 30m, 72h or 7d"])
+        #expect(d.configuration.sinks.first?.retry.backoff == .schedule(SinkEnvelope.Retry.standardSchedule))
     }
 
     @Test func exponentialDefaultsFillMissingKeys() throws {
