@@ -30,8 +30,12 @@ public final class OpenSSLServerContext: TLSServerContext, @unchecked Sendable {
                                   "cannot load certificate chain: \(OpenSSLErrors.drain(fallback: "not a PEM certificate"))")
         }
         guard SSL_CTX_use_PrivateKey_file(ctx, privateKeyPath, SSL_FILETYPE_PEM) == 1 else {
-            throw TLSContextError(path: privateKeyPath,
-                                  "cannot load private key: \(OpenSSLErrors.drain(fallback: "not a PEM private key"))")
+            let why = OpenSSLErrors.drain(fallback: "not a PEM private key")
+            // OpenSSL checks the key against the loaded certificate here already.
+            if why.contains("key values mismatch") {
+                throw TLSContextError(path: privateKeyPath, "private key does not match the certificate in \(certificatePath)")
+            }
+            throw TLSContextError(path: privateKeyPath, "cannot load private key: \(why)")
         }
         guard SSL_CTX_check_private_key(ctx) == 1 else {
             OpenSSLErrors.clear()
