@@ -30,6 +30,17 @@ import Glibc
         }
     }
 
+    @Test func silentNewConnectionIsClosedByHeaderTimeoutNotIdleTimeout() throws {
+        try withServer({ $0.headerTimeout = 0.3; $0.idleTimeout = 30 }) { port, server in
+            let c = try RawClient(port: port)
+            let start = monotonicSeconds()
+            #expect(c.isClosedByPeer())
+            #expect(monotonicSeconds() - start < 2)
+            usleep(50_000)
+            #expect(server.openConnections == 0)
+        }
+    }
+
     @Test func trickledBodyIsCutOffByBodyTimeout() throws {
         try withServer({ $0.bodyTimeout = 0.3 }) { port, _ in
             let c = try RawClient(port: port)

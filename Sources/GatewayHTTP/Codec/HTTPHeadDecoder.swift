@@ -87,7 +87,8 @@ enum HTTPHeadDecoder {
         let head = HTTPRequestHead(
             method: method, target: targetString, path: path, query: query,
             version: version, headers: headers)
-        return (head, HTTPRequestFraming(body: body, keepAlive: keepAlive, expectContinue: expectContinue))
+        // RFC 9110 §10.1.1: a 100-continue expectation from an HTTP/1.0 client is ignored.
+        return (head, HTTPRequestFraming(body: body, keepAlive: keepAlive, expectContinue: expectContinue && version == .http1_1))
     }
 
     // MARK: request line (RFC 9112 §3)

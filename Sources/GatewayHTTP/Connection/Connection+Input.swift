@@ -37,7 +37,7 @@ extension Connection {
 
     func processInput() {
         while !noMoreRequests && !closed {
-            if parser.isIdle && slots.count >= loop.settings.maxPipelined {
+            if parser.isIdle && (slots.count >= loop.settings.maxPipelined || outputBacklogged) {
                 readPaused = true
                 return
             }

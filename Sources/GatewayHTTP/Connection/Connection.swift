@@ -91,7 +91,7 @@ final class Connection {
     }
 
     private func resumeReading() -> Bool {
-        guard readPaused, !noMoreRequests, slots.count < loop.settings.maxPipelined else { return false }
+        guard readPaused, !noMoreRequests, slots.count < loop.settings.maxPipelined, !outputBacklogged else { return false }
         readPaused = false
         return true
     }
@@ -115,6 +115,10 @@ final class Connection {
         }
     }
 
+    /// A peer that sends requests but does not read the responses: stop reading until it does,
+    /// instead of buffering its responses without bound.
+    var outputBacklogged: Bool { output.count - outputOffset > 256 * 1024 }
+
     // MARK: deadlines
 
     func updateDeadline() {
@@ -135,6 +139,10 @@ final class Connection {
             deadline = after(headStartedAt, s.headerTimeout)
         } else if !slots.isEmpty {
             deadline = 0
+        } else if requestsRead == 0 {
+            // A connection that has not sent a complete request yet gets the header timeout, not the
+            // (longer) idle one, so silent connections cannot be hoarded.
+            deadline = after(acceptedAt, s.headerTimeout)
         } else {
             deadline = after(lastActivity, s.idleTimeout)
         }
