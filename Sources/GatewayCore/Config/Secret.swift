@@ -26,6 +26,11 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     public var debugDescription: String { description }
 }
 
+extension Secret: CustomReflectable {
+    /// `dump()` and debuggers see the origin only, never the bytes.
+    public var customMirror: Mirror { Mirror(self, children: ["origin": origin]) }
+}
+
 /// What a secret reference in configuration resolved to.
 public enum SecretValue: Sendable, Hashable {
     case present(Secret)

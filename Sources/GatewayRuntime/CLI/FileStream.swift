@@ -1,0 +1,29 @@
+// Tiny stdio helpers for the CLI: stderr writes and the working directory, without Foundation.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum FileStream {
+    public struct Stream: Sendable {
+        let fd: Int32
+        public func write(_ s: String) {
+            var bytes = Array(s.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+    }
+
+    public static let standardError = Stream(fd: 2)
+    public static let standardOutput = Stream(fd: 1)
+
+    public static func currentDirectory() -> String {
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buf, buf.count) != nil else { return "." }
+        return String(cString: buf)
+    }
+}

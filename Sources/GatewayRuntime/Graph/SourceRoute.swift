@@ -1,0 +1,25 @@
+// One configured source as the ingress sees it: its path, provider definition, secrets and limits,
+// resolved once when the graph is built so the request path only reads immutable values.
+
+import GatewayCore
+import GatewayProviders
+
+struct SourceRoute: Sendable {
+    let name: String
+    let path: String
+    let provider: ProviderDefinition
+    /// Usable secrets; empty with `unsetVariables` non-empty means "answer 503 until configured".
+    let secrets: [Secret]
+    /// Environment variables named by secret references that are not set, for the 503 log line.
+    let unsetVariables: [String]
+    /// False only for an explicit `verify: none`.
+    let verifies: Bool
+    let tolerance: Double?
+    let bodyLimit: Int
+    let keepRaw: Bool
+    /// The source's own answer body (e.g. Retell `call_inbound`), overriding the provider file's.
+    let response: [UInt8]?
+
+    /// True when the source cannot accept anything until a secret is configured.
+    var awaitsSecret: Bool { verifies && secrets.isEmpty }
+}

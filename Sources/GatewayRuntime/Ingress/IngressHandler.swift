@@ -1,0 +1,212 @@
+// The webhook endpoint: route → verify → normalise → dedupe → journal → answer, where the answer
+// (2xx) is only sent once the journal says the event is durable. CPU work runs on the event loop
+// (it is a few microseconds); the loop never waits for the disk: the journal's writer thread
+// completes the responder. Health endpoints share the listener so load balancers can probe it.
+
+import GatewayCore
+import GatewayHTTP
+import GatewayProviders
+import GatewayStore
+import Synchronization
+
+final class IngressHandler: HTTPHandler {
+    private let graph: Mutex<IngressGraph>
+    private let journal: Journal
+    private let dedupe: DedupeIndex
+    private let sessions: SessionStateTracker
+    private let metrics: IngressMetrics
+    private let registry: MetricsRegistry
+    private let logger: Logger
+    private let health: HealthState
+    /// Webhooks waiting for the journal; above `maxInFlight` new ones get 429 + Retry-After.
+    private let inFlight = Atomic<Int>(0)
+    private let maxInFlight: Int
+
+    init(graph: IngressGraph, journal: Journal, dedupe: DedupeIndex, sessions: SessionStateTracker,
+         registry: MetricsRegistry, metrics: IngressMetrics, health: HealthState, logger: Logger, maxInFlight: Int) {
+        self.graph = Mutex(graph)
+        self.journal = journal
+        self.dedupe = dedupe
+        self.sessions = sessions
+        self.registry = registry
+        self.metrics = metrics
+        self.health = health
+        self.logger = logger
+        self.maxInFlight = maxInFlight
+    }
+
+    /// Webhooks accepted and waiting for the journal (a metric).
+    var waitingForJournal: Int { inFlight.load(ordering: .relaxed) }
+
+    /// Swaps the routing graph (reload). Requests already past `prepare` finish on the old one.
+    func replace(_ newGraph: IngressGraph) { graph.withLock { $0 = newGraph } }
+
+    var current: IngressGraph { graph.withLock { $0 } }
+
+    // MARK: HTTPHandler
+
+    func prepare(_ head: HTTPRequestHead) -> HeadVerdict {
+        if HealthEndpoint(rawValue: head.path) != nil {
+            return head.method == "GET" || head.method == "HEAD" ? .accept(bodyLimit: 0) : .reject(.methodNotAllowed(allow: ["GET", "HEAD"]))
+        }
+        let g = current
+        let limit: Int
+        if let route = g.routes[head.path] {
+            limit = route.bodyLimit
+        } else if head.path == IngressGraph.autoDetectPath {
+            limit = g.largestBodyLimit
+        } else {
+            return .reject(.notFound())
+        }
+        guard head.method == "POST" else { return .reject(.methodNotAllowed(allow: ["POST"])) }
+        return .accept(bodyLimit: limit)
+    }
+
+    func handle(_ request: HTTPRequest, responder: HTTPResponder) {
+        if let probe = HealthEndpoint(rawValue: request.path) {
+            responder.respond(probe.respond(health: health, journal: journal, registry: registry, head: request.method == "HEAD"))
+            return
+        }
+        let started = Timestamp.now()
+        let g = current
+        let requestID = RequestID.from(request.headers)
+        let webhook = InboundWebhook(method: request.method, path: request.path, headers: request.headers,
+                                     body: request.body, receivedAt: started)
+        let route: SourceRoute
+        if let r = g.routes[request.path] {
+            route = r
+        } else {
+            guard let r = detect(webhook, in: g, requestID: requestID) else {
+                answer(responder, .text(401, "unauthorized\n"), source: "auto", requestID: requestID, started: started)
+                return
+            }
+            route = r
+        }
+        ingest(webhook, route: route, requestID: requestID, traceparent: request.headers["traceparent"],
+               responder: responder, started: started)
+    }
+
+    // MARK: The ingest path
+
+    private func ingest(_ webhook: InboundWebhook, route: SourceRoute, requestID: String, traceparent: String?,
+                        responder: HTTPResponder, started: Timestamp) {
+        if route.awaitsSecret {
+            logger.warning("source has no secret configured: answering 503 until it is set", [
+                ("source", route.name), ("set", route.unsetVariables.joined(separator: " or ")), ("request_id", requestID)])
+            answer(responder, .text(503, "source not configured\n", headers: HeaderFields([("retry-after", "60")])),
+                   source: route.name, requestID: requestID, started: started)
+            return
+        }
+        if route.verifies {
+            do {
+                try route.provider.verification.verify(
+                    webhook, context: VerificationContext(secrets: route.secrets, tolerance: route.tolerance, now: started))
+            } catch {
+                metrics.verificationFailures.labels(route.name, error.metricReason).increment()
+                logger.warning("webhook refused: \(error)", [("source", route.name), ("request_id", requestID)])
+                answer(responder, .text(401, "unauthorized\n"), source: route.name, requestID: requestID, started: started)
+                return
+            }
+        }
+        let processed: ProcessedWebhook
+        do {
+            processed = try route.provider.process(webhook, source: route.name, keepRaw: route.keepRaw, sessions: sessions)
+        } catch {
+            logger.warning("webhook refused: \(error)", [("source", route.name), ("request_id", requestID)])
+            answer(responder, .text(400, "bad request: \(error)\n"), source: route.name, requestID: requestID, started: started)
+            return
+        }
+        switch dedupe.claim(processed.eventID, eventID: processed.eventID, now: started) {
+        case .duplicate(let id):
+            metrics.duplicates.labels(route.name).increment()
+            logger.debug("duplicate webhook", [("source", route.name), ("event_id", id), ("request_id", requestID)])
+            answer(responder, .json(200, Array(#"{"ok":true,"duplicate":true,"id":"\#(id)"}"#.utf8)),
+                   source: route.name, requestID: requestID, started: started)
+            return
+        case .inFlight(let id):
+            // The same event is being journaled by a concurrent request that may still fail: let
+            // the vendor retry rather than claim success for an event that might not exist.
+            answer(responder, .text(409, "the same event is being stored; retry\n", headers: HeaderFields([("retry-after", "1")])),
+                   source: route.name, requestID: requestID, started: started, eventID: id)
+            return
+        case .new:
+            break
+        }
+        let admitted = inFlight.add(1, ordering: .relaxed).newValue
+        if admitted > maxInFlight {
+            inFlight.subtract(1, ordering: .relaxed)
+            dedupe.release(processed.eventID)
+            answer(responder, .text(429, "overloaded; retry later\n", headers: HeaderFields([("retry-after", "1")])),
+                   source: route.name, requestID: requestID, started: started)
+            return
+        }
+        let stored = StoredEvent(
+            id: processed.eventID, source: route.name, provider: route.provider.id, type: processed.event.type.rawValue,
+            providerEvent: processed.event.providerEvent, dedupeKey: processed.dedupeKey,
+            sessionID: processed.event.session?.id, partitionKey: processed.partitionKey,
+            occurredAt: processed.event.occurredAt, receivedAt: started, envelope: processed.envelope,
+            requestHeaders: webhook.headers, requestBody: webhook.body, requestID: requestID, traceparent: traceparent)
+        let success = successResponse(processed, route: route)
+        journal.append(stored.encoded()) { [self] result in
+            inFlight.subtract(1, ordering: .relaxed)
+            switch result {
+            case .success:
+                dedupe.commit(processed.eventID)
+                health.storageSucceeded()
+                answer(responder, success, source: route.name, requestID: requestID, started: started, eventID: processed.eventID)
+            case .failure(let error):
+                dedupe.release(processed.eventID)
+                health.storageFailed()
+                logger.error("journal append failed: \(error)", [("source", route.name), ("event_id", processed.eventID), ("request_id", requestID)])
+                answer(responder, .text(503, "storage unavailable; retry later\n", headers: HeaderFields([("retry-after", "5")])),
+                       source: route.name, requestID: requestID, started: started)
+            }
+        }
+    }
+
+    /// 200 with the event id, or the configured answer body (Retell `call_inbound` reads it).
+    private func successResponse(_ processed: ProcessedWebhook, route: SourceRoute) -> HTTPResponse {
+        if let body = processed.responseBody.map({ route.response ?? $0 }) {
+            return .json(200, body)
+        }
+        return .json(200, Array(#"{"ok":true,"id":"\#(processed.eventID)"}"#.utf8))
+    }
+
+    /// The one source whose signature the request carries, among those its headers suggest.
+    /// None, or more than one, is a 401: the gateway never guesses whose event it is.
+    private func detect(_ webhook: InboundWebhook, in g: IngressGraph, requestID: String) -> SourceRoute? {
+        let candidates = g.detectCandidates(webhook.headers)
+        let verified = candidates.filter { route in
+            (try? route.provider.verification.verify(
+                webhook, context: VerificationContext(secrets: route.secrets, tolerance: route.tolerance, now: webhook.receivedAt))) != nil
+        }
+        if verified.count == 1 { return verified[0] }
+        logger.warning(verified.isEmpty ? "auto-detect: no source verified the webhook" : "auto-detect: more than one source verified the webhook", [
+            ("candidates", candidates.map(\.name).joined(separator: ",")),
+            ("verified", verified.map(\.name).joined(separator: ",")), ("request_id", requestID)])
+        return nil
+    }
+
+    private func answer(_ responder: HTTPResponder, _ response: HTTPResponse, source: String, requestID: String,
+                        started: Timestamp, eventID: String? = nil) {
+        var r = response
+        r.headers.add("x-request-id", requestID, nameIsLowercase: true)
+        metrics.requests.labels(source, String(r.status)).increment()
+        metrics.ingestSeconds.labels(source).observe(Timestamp.now().seconds(since: started))
+        responder.respond(r)
+    }
+}
+
+extension VerificationFailure {
+    /// A bounded label value for the failures metric (never free text).
+    var metricReason: String {
+        switch reason {
+        case .missingHeader: "missing_header"
+        case .badFormat: "bad_format"
+        case .staleTimestamp: "stale_timestamp"
+        case .futureTimestamp: "future_timestamp"
+        case .mismatch: "mismatch"
+        case .noSecret: "no_secret"
+        }
+    }
+}

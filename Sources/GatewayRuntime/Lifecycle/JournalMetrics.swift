@@ -1,0 +1,17 @@
+// Journal counters exposed at scrape time (the writer keeps them lock-free).
+
+import GatewayCore
+import GatewayStore
+
+enum JournalMetrics {
+    static func register(_ registry: MetricsRegistry, journal: Journal) {
+        func counter(_ name: String, _ help: String, _ read: @escaping @Sendable (JournalStatistics) -> Int) {
+            registry.computed(name, help, type: "counter") { [([], Double(read(journal.statistics)))] }
+        }
+        counter("gateway_journal_appends_total", "Records appended to the journal.") { $0.appends }
+        counter("gateway_journal_append_failures_total", "Appends that failed (disk full, I/O error).") { $0.failedAppends }
+        counter("gateway_journal_batches_total", "Group-commit batches written (one write per batch).") { $0.batches }
+        counter("gateway_journal_fsyncs_total", "fdatasync calls; appends_total / fsyncs_total is the mean batch size.") { $0.syncs }
+        counter("gateway_journal_bytes_written_total", "Bytes written to journal segments.") { $0.bytesWritten }
+    }
+}

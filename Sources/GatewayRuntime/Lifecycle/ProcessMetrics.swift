@@ -1,0 +1,27 @@
+// Process-level metrics read at scrape time: resident memory, uptime, open connections, build info.
+
+import GatewayCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum ProcessMetrics {
+    static func register(_ registry: MetricsRegistry, version: String, openConnections: @escaping @Sendable () -> Int) {
+        let started = Timestamp.now()
+        registry.computed("gateway_build_info", "Build information; the value is always 1.") { [([("version", version)], 1)] }
+        registry.computed("gateway_uptime_seconds", "Seconds since the process started.") { [([], Timestamp.now().seconds(since: started))] }
+        registry.computed("process_resident_memory_bytes", "Resident set size.") { [([], Double(residentBytes()))] }
+        registry.computed("gateway_open_connections", "Open HTTP connections on the webhook listener.") { [([], Double(openConnections()))] }
+    }
+
+    /// Resident set size from /proc/self/statm (second field, in pages).
+    static func residentBytes() -> Int {
+        guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(f) }
+        var buf = [CChar](repeating: 0, count: 128)
+        guard fgets(&buf, Int32(buf.count), f) != nil else { return 0 }
+        let fields = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: " ")
+        guard fields.count >= 2, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

@@ -1,1 +1,0 @@
-// GatewayRuntime: module under construction by its owner.

@@ -1,0 +1,60 @@
+// Log records as one JSON object per line (or a human-readable line) on stderr. One `write(2)`
+// per record under a lock, so lines from different threads never interleave.
+
+import GatewayCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum LogFormat: String, Sendable {
+    case json, text
+}
+
+final class StderrLogHandler: LogHandler {
+    private let format: LogFormat
+    private let fd: Int32
+    private let lock = Mutex<Void>(())
+
+    init(format: LogFormat, fd: Int32 = 2) {
+        self.format = format
+        self.fd = fd
+    }
+
+    func write(_ record: LogRecord) {
+        let line = format == .json ? Self.json(record) : Self.text(record)
+        lock.withLock { _ in
+            line.withUnsafeBytes { buf in
+                var offset = 0
+                while offset < buf.count {
+                    let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+                    if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+                    offset += n
+                }
+            }
+        }
+    }
+
+    static func json(_ r: LogRecord) -> [UInt8] {
+        var w = JSONWriter(capacity: 256)
+        w.beginObject()
+        w.member("time", r.time.rfc3339(fractionDigits: 6))
+        w.member("level", r.level.name)
+        w.member("message", r.message)
+        for (k, v) in r.fields where !["time", "level", "message"].contains(k) { w.member(k, v) }
+        w.endObject()
+        var bytes = w.bytes
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    static func text(_ r: LogRecord) -> [UInt8] {
+        var s = "\(r.time.rfc3339()) \(r.level.name.uppercased().padding(to: 7))\(r.message)"
+        for (k, v) in r.fields {
+            let quoted = v.contains(" ") || v.isEmpty ? "\"\(v)\"" : v
+            s += " \(k)=\(quoted)"
+        }
+        s += "\n"
+        return Array(s.utf8)
+    }
+}

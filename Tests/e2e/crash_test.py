@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Crash test: nothing acknowledged is ever lost.
+
+Runs the real gateway binary under continuous signed load (Svix-signed Recall webhooks), kills it
+with SIGKILL at random moments (at least --kills times), restarts it on the same storage, and at
+the end checks that every webhook that got a 2xx reached the HTTP sink. Duplicates at the sink are
+allowed (at-least-once) but must carry the same event id. Prints the counts; exit 0 only if none
+is missing.
+
+usage: crash_test.py --binary PATH --providers DIR [--webhooks 1000] [--kills 3] [--seed N]
+Standard library only.
+"""
+import argparse, base64, hashlib, hmac, http.client, http.server, json, os, random, signal
+import socket, subprocess, sys, tempfile, threading, time
+
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+KEY = base64.b64decode(SECRET[len("whsec_"):])
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Sink(http.server.BaseHTTPRequestHandler):
+    """The internal service: records which provider delivery ids arrived under which event ids."""
+    protocol_version = "HTTP/1.1"
+    lock = threading.Lock()
+    seen = {}          # provider_event_id -> set(event ids)
+    deliveries = 0
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("content-length", "0")))
+        try:
+            env = json.loads(body)
+            pid = env["data"]["provider_event_id"]
+            with Sink.lock:
+                Sink.seen.setdefault(pid, set()).add(env["id"])
+                Sink.deliveries += 1
+        except Exception as e:  # a malformed delivery is a test failure, surfaced in the counts
+            print("sink: bad delivery:", e, file=sys.stderr)
+        self.send_response(200)
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+    def log_message(self, *a):
+        pass
+
+
+def signed(msg_id, bot):
+    ts = str(int(time.time()))
+    body = ('{"event":"bot.done","data":{"data":{"code":"done","sub_code":null,"updated_at":"2026-01-01T00:00:00Z"},'
+            '"bot":{"id":"%s","metadata":{}}}}' % bot).encode()
+    sig = base64.b64encode(hmac.new(KEY, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
+    return {"webhook-id": msg_id, "webhook-timestamp": ts, "webhook-signature": "v1," + sig,
+            "content-type": "application/json"}, body
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--providers", required=True)
+    ap.add_argument("--webhooks", type=int, default=1000)
+    ap.add_argument("--kills", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=int(time.time()))
+    ap.add_argument("--deadline", type=float, default=240, help="seconds before giving up")
+    args = ap.parse_args()
+    rnd = random.Random(args.seed)
+
+    tmp = tempfile.mkdtemp(prefix="gw-crash-")
+    sink_port, gw_port = free_port(), free_port()
+    sink = http.server.ThreadingHTTPServer(("127.0.0.1", sink_port), Sink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+
+    config = os.path.join(tmp, "gateway.yaml")
+    with open(config, "w") as f:
+        f.write(f"""
+server:
+  listen: 127.0.0.1:{gw_port}
+  event_loops: 1
+storage:
+  path: {tmp}/data
+  fsync: always
+providers_dir: {os.path.abspath(args.providers)}
+sources:
+  - name: recall
+    provider: recall
+    secret: {SECRET}
+sinks:
+  - name: internal
+    type: http
+    url: http://127.0.0.1:{sink_port}/events
+    retry:
+      schedule: [0s, 100ms, 200ms, 500ms, 1s]
+log:
+  level: warning
+""")
+
+    log = open(os.path.join(tmp, "gateway.log"), "ab")
+    proc = [None]
+
+    def start():
+        proc[0] = subprocess.Popen([args.binary, "serve", "--config", config], stdout=log, stderr=log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", gw_port, timeout=1)
+                c.request("GET", "/readyz")
+                if c.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            if proc[0].poll() is not None:
+                sys.exit(f"gateway exited with {proc[0].returncode} on start; log in {tmp}/gateway.log")
+            time.sleep(0.05)
+        sys.exit("gateway did not become ready in 30 s")
+
+    acked = set()
+    acked_lock = threading.Lock()
+    stop = threading.Event()
+    counter = [0]
+
+    def sender(n):
+        conn = None
+        while not stop.is_set():
+            with acked_lock:
+                counter[0] += 1
+                msg_id = f"msg_crash_{args.seed}_{counter[0]}"
+            headers, body = signed(msg_id, f"bot-{n}-{counter[0] % 7}")
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection("127.0.0.1", gw_port, timeout=5)
+                conn.request("POST", "/webhooks/recall", body=body, headers=headers)
+                r = conn.getresponse()
+                r.read()
+                if 200 <= r.status < 300:
+                    with acked_lock:
+                        acked.add(msg_id)
+            except (OSError, http.client.HTTPException):
+                if conn is not None:
+                    conn.close()
+                conn = None
+                time.sleep(0.02)
+
+    start()
+    threads = [threading.Thread(target=sender, args=(i,), daemon=True) for i in range(4)]
+    for t in threads:
+        t.start()
+
+    kills = 0
+    began = time.time()
+    while kills < args.kills or len(acked) < args.webhooks:
+        if time.time() - began > args.deadline:
+            break
+        time.sleep(rnd.uniform(0.3, 1.5))
+        if kills < args.kills or rnd.random() < 0.3:
+            proc[0].send_signal(signal.SIGKILL)
+            proc[0].wait()
+            kills += 1
+            start()
+    stop.set()
+    for t in threads:
+        t.join(timeout=10)
+
+    # Everything acknowledged must arrive; give delivery time to drain.
+    drain_deadline = time.time() + 60
+    while time.time() < drain_deadline:
+        with Sink.lock:
+            missing = [m for m in acked if m not in Sink.seen]
+        if not missing:
+            break
+        time.sleep(0.2)
+    proc[0].send_signal(signal.SIGTERM)
+    try:
+        proc[0].wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc[0].kill()
+
+    with Sink.lock:
+        missing = sorted(m for m in acked if m not in Sink.seen)
+        inconsistent = sorted(m for m, ids in Sink.seen.items() if len(ids) != 1)
+        delivered_unique = len(Sink.seen)
+        deliveries = Sink.deliveries
+    print(f"crash-test: seed={args.seed} kills={kills} acked={len(acked)} delivered_unique={delivered_unique} "
+          f"deliveries={deliveries} duplicates={deliveries - delivered_unique} missing={len(missing)} "
+          f"inconsistent_ids={len(inconsistent)}")
+    if missing:
+        print("missing (first 10):", missing[:10], f"log: {tmp}/gateway.log")
+    ok = not missing and not inconsistent and kills >= args.kills and len(acked) >= args.webhooks
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# W1 ingest benchmark: the gateway's full path (parse, verify, normalise, dedupe, journal, respond)
+# against nginx's ceiling and the Go standard-library receiver, in the same run, interleaved
+# (gateway, nginx, go, gateway, nginx, go, ...) with every server pinned to CPU 1 and wrk to CPU 0.
+# Prints one line per run and the median ratios at the end.
+#
+#   bench/w1.sh [ROUNDS] [DURATION] [CONNECTIONS]
+# Environment: FSYNC=never|always|interval (gateway's storage.fsync, default never),
+#              PEERS="nginx go" (which baselines to run), BENCH_DIR (../shared/bench).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd)"
+ROUNDS="${1:-3}"; DURATION="${2:-10s}"; CONNS="${3:-64}"
+FSYNC="${FSYNC:-never}"
+PEERS="${PEERS:-nginx go}"
+BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
+[ -x "$BENCH/run-w1.sh" ] || { echo "bench: $BENCH/run-w1.sh not found (set BENCH_DIR)" >&2; exit 2; }
+
+scripts/install-deps.sh
+swift build -c release --product webhook-gateway >&2
+BIN="$ROOT/.build/release/webhook-gateway"
+
+OUT="$ROOT/bench/out"; mkdir -p "$OUT"
+WORK="$(mktemp -d /tmp/gw-bench.XXXXXX)"
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+GW_PORT=18080; NGINX_PORT=18084; GO_PORT=18082
+cat > "$WORK/gateway.yaml" <<YAML
+server:
+  listen: 127.0.0.1:$GW_PORT
+  event_loops: 1
+  max_connections: 20000
+storage:
+  path: $WORK/data
+  fsync: $FSYNC
+providers_dir: $ROOT/providers
+sources:
+  - name: recall
+    provider: recall
+    secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+sinks:
+  - name: events-file
+    type: file
+    path: $WORK/events.jsonl
+log:
+  level: warning
+YAML
+
+wait_port() { for _ in $(seq 1 200); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; echo "bench: port $1 never opened" >&2; return 1; }
+
+start_server() { # name
+  case "$1" in
+    gateway) taskset -c 1 "$BIN" serve --config "$WORK/gateway.yaml" 2>"$OUT/gateway.log" & PIDS+=($!); wait_port $GW_PORT ;;
+    nginx) PORT=$NGINX_PORT taskset -c 1 "$BENCH/peers/nginx/run.sh" >/dev/null 2>&1 & PIDS+=($!); wait_port $NGINX_PORT ;;
+    go) "$BENCH/peers/go/build.sh" >/dev/null 2>&1 || true
+        PORT=$GO_PORT LOG_PATH="$WORK/go-events.jsonl" taskset -c 1 "$BENCH/peers/go/run.sh" >/dev/null 2>&1 & PIDS+=($!); wait_port $GO_PORT ;;
+  esac
+}
+
+url_of() { case "$1" in gateway) echo "http://127.0.0.1:$GW_PORT/webhooks/recall" ;; nginx) echo "http://127.0.0.1:$NGINX_PORT/webhooks/recall" ;; go) echo "http://127.0.0.1:$GO_PORT/webhooks/recall" ;; esac; }
+
+SERVERS="gateway $PEERS"
+for s in $SERVERS; do start_server "$s"; done
+sleep 1
+RESULTS="$OUT/w1-$(date +%Y%m%dT%H%M%S)-fsync-$FSYNC-c$CONNS.txt"
+for r in $(seq 1 "$ROUNDS"); do
+  for s in $SERVERS; do
+    line="$(WRK_CPUS=0 "$BENCH/run-w1.sh" "$(url_of "$s")" "$DURATION" "$CONNS" 2>/dev/null || true)"
+    echo "round=$r server=$s $line" | tee -a "$RESULTS"
+  done
+done
+
+python3 - "$RESULTS" <<'PY'
+import re, statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    m = dict(re.findall(r"(\w+)=(\S+)", line))
+    rows.setdefault(m["server"], []).append(m)
+def med(server, key):
+    vals = [float(r.get(key, 0)) for r in rows.get(server, [])]
+    return statistics.median(vals) if vals else 0.0
+g = med("gateway", "rps")
+print(f"\nmedian over {len(rows.get('gateway', []))} rounds ({sys.argv[1]}):")
+for s in rows:
+    errs = sum(int(r.get("non2xx", 0)) + int(r.get("socket_errors", 0)) for r in rows[s])
+    print(f"  {s:8s} rps={med(s, 'rps'):9.0f} p50={med(s, 'p50_ms'):.2f}ms p99={med(s, 'p99_ms'):.2f}ms errors={errs}")
+for peer in ("nginx", "go"):
+    if peer in rows and med(peer, "rps"):
+        print(f"  gateway/{peer} = {g / med(peer, 'rps'):.2f}x")
+PY
