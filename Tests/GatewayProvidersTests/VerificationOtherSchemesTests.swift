@@ -63,6 +63,19 @@ private let json = #"{"action":"opened","number":1}"#
                         now: Timestamp(seconds: 1_700_000_301)) == .staleTimestamp)
     }
 
+    @Test func timestampItemIsFoundEvenWhenTheSignatureFormatIsBare() throws {
+        // Items are `t=<s>` and bare hex MACs: the timestamp item must not be taken for a signature.
+        let scheme = try decodeScheme("""
+            scheme: hmac
+            signature: { header: x-sig, separator: ",", encoding: hex }
+            timestamp: { format: "t={timestamp}" }
+            content: "{timestamp}.{body}"
+            """)
+        let good = "64142a8af1ba427990408fa950d0d8f568df6065eb4d75dbcc2b1d11c86765b1"
+        let hook = webhook([("x-sig", "t=1700000000,\(good)")], json)
+        #expect(failure(scheme, hook, secrets: ["whsec_stripe_test_secret"], now: Timestamp(seconds: 1_700_000_000)) == nil)
+    }
+
     @Test func slackSignsVersionTimestampAndBody() throws {
         let scheme = try decodeScheme(VerifyYAML.slack)
         let body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&command=%2Fweather&text=94070"

@@ -126,13 +126,14 @@ public struct HMACVerification: VerificationScheme {
             let end = TextPattern.find(separator, in: raw, start..<raw.count) ?? raw.count
             let item = start..<end
             if !item.isEmpty {
-                if let captures = format.match(raw, item), let signature = captures.signature {
-                    if let mac = decodeMAC(raw, signature) { parsed.candidates.append(mac) }
-                } else if let itemPattern, let captures = itemPattern.match(raw, item) {
+                // The timestamp item first: a bare "{signature}" format would match it too.
+                if let itemPattern, let captures = itemPattern.match(raw, item) {
                     guard parsed.timestamp == nil else {
                         throw VerificationFailure(.badFormat("header \(name) has more than one '\(itemPattern.text)' item"))
                     }
                     parsed.timestamp = captures.timestamp
+                } else if let captures = format.match(raw, item), let signature = captures.signature {
+                    if let mac = decodeMAC(raw, signature) { parsed.candidates.append(mac) }
                 }
             }
             start = end + separator.count
