@@ -30,3 +30,16 @@ extension DeliveryOutcome {
         }
     }
 }
+
+extension DeliveryOutcome {
+    /// The HTTP status behind an outcome, for dead letters and logs (`classify` names it first
+    /// in every reason it writes: "HTTP 503").
+    public var httpStatus: Int? {
+        switch self {
+        case .delivered(let status): return status
+        case .retry(let reason, _), .permanent(let reason), .gone(let reason):
+            guard reason.hasPrefix("HTTP "), reason.utf8.count >= 8 else { return nil }
+            return Int(reason.dropFirst(5).prefix(3))
+        }
+    }
+}

@@ -1,0 +1,42 @@
+// Delivery's Prometheus metrics. Created once per process (families cannot be registered twice)
+// and handed to each engine, so a configuration reload that builds a new engine keeps counting.
+
+public import GatewayCore
+import Synchronization
+
+public final class DeliveryMetrics: Sendable {
+    let attempts: MetricFamily<Counter>
+    let duration: MetricFamily<Histogram>
+    let deadLettered: MetricFamily<Counter>
+    private let statusSource = StatusSource()
+
+    /// A reference, so the scrape-time closures can share it with `attach`.
+    private final class StatusSource: Sendable {
+        let read = Mutex<(@Sendable () -> [SinkStatus])?>(nil)
+    }
+
+    public init(registry: MetricsRegistry) {
+        attempts = registry.counter("gateway_delivery_attempts_total", "Delivery attempts by sink and outcome", labels: ["sink", "outcome"])
+        duration = registry.histogram("gateway_delivery_duration_seconds", "Time one delivery attempt took", labels: ["sink"])
+        deadLettered = registry.counter("gateway_delivery_dead_lettered_total", "Events moved to a sink's dead letters", labels: ["sink"])
+        let source = statusSource
+        func gauge(_ name: String, _ help: String, _ value: @escaping @Sendable (SinkStatus) -> Double) {
+            registry.computed(name, help) {
+                let statuses = source.read.withLock { $0 }?() ?? []
+                return statuses.map { ([("sink", $0.name)], value($0)) }
+            }
+        }
+        gauge("gateway_delivery_queue_depth", "Events loaded for a sink and not yet delivered") { Double($0.queueDepth) }
+        gauge("gateway_delivery_oldest_undelivered_seconds", "Age of the oldest undelivered event") { $0.oldestUndeliveredAge ?? 0 }
+        gauge("gateway_delivery_dead_letters", "Events in a sink's dead letters") { Double($0.deadLetters) }
+        gauge("gateway_delivery_paused", "1 when the sink is paused") { $0.paused == nil ? 0 : 1 }
+    }
+
+    /// A registry of its own, for tests and tools.
+    public convenience init() { self.init(registry: MetricsRegistry()) }
+
+    /// The engine whose status the gauges read (the latest one after a reload).
+    func attach(_ status: @escaping @Sendable () -> [SinkStatus]) {
+        statusSource.read.withLock { $0 = status }
+    }
+}

@@ -1,0 +1,159 @@
+// The in-memory delivery window of one sink, as a state machine that does no I/O: which events
+// are loaded, which may be attempted now (per-session ordering), and how far the durable cursor
+// may advance. The dispatcher drives it under its lock; tests drive it with plain timestamps.
+
+import GatewayCore
+import GatewayStore
+
+struct DeliveryQueue {
+    enum Ordering: Sendable { case perSession, none }
+
+    enum State: Equatable { case pending, running }
+
+    struct Item {
+        let id: UInt64
+        let position: JournalPosition
+        let event: StoredEvent
+        /// Redelivery of an older record (replay or dead letter sent back), not part of the stream.
+        let isRequeue: Bool
+        var state: State = .pending
+        var attempts: Int
+        var firstAttemptAt: Timestamp?
+        var nextAttemptAt: Timestamp
+        /// A retry state was persisted for it and must be cleared once it is done.
+        var hasDurableRetry: Bool
+    }
+
+    /// One stream record in journal order; filtered-out records are done from the start.
+    private struct Slot {
+        let next: JournalPosition
+        let item: UInt64?
+    }
+
+    let ordering: Ordering
+    private(set) var items: [UInt64: Item] = [:]
+    /// Ids in the order they may be attempted: journal order for the stream, requeues by position.
+    private var order: [UInt64] = []
+    private var stream: [Slot] = []
+    private var streamHead = 0
+    /// Per partition key, whether one of its events is being attempted right now.
+    private var busyPartitions: Set<String> = []
+    private var nextID: UInt64 = 1
+
+    init(ordering: Ordering) { self.ordering = ordering }
+
+    /// Items loaded and not yet done (the window size that bounds memory); done items are removed.
+    var loaded: Int { items.count }
+    var running: Int { items.values.filter { $0.state == .running }.count }
+
+    /// Adds the next stream record. `event` nil means the sink's filter skipped it (or it was
+    /// already dead-lettered): it only counts for the cursor.
+    mutating func appendStream(position: JournalPosition, next: JournalPosition, event: StoredEvent?,
+                               retry: RetryState? = nil, now: Timestamp) {
+        guard let event else {
+            stream.append(Slot(next: next, item: nil))
+            return
+        }
+        let id = add(position: position, event: event, isRequeue: false, retry: retry, now: now)
+        stream.append(Slot(next: next, item: id))
+    }
+
+    mutating func appendRequeue(position: JournalPosition, event: StoredEvent, retry: RetryState? = nil, now: Timestamp) {
+        _ = add(position: position, event: event, isRequeue: true, retry: retry, now: now)
+    }
+
+    private mutating func add(position: JournalPosition, event: StoredEvent, isRequeue: Bool, retry: RetryState?, now: Timestamp) -> UInt64 {
+        let id = nextID
+        nextID += 1
+        items[id] = Item(id: id, position: position, event: event, isRequeue: isRequeue,
+                         attempts: retry?.attempts ?? 0, firstAttemptAt: retry?.firstAttemptAt,
+                         nextAttemptAt: retry?.nextAttemptAt ?? now, hasDurableRetry: retry != nil)
+        // Keep `order` sorted by position so a session's older event always comes first.
+        if let last = order.last, let lastItem = items[last], lastItem.position > position {
+            let i = order.firstIndex { items[$0]!.position > position } ?? order.count
+            order.insert(id, at: i)
+        } else {
+            order.append(id)
+        }
+        return id
+    }
+
+    /// Whether `position` is loaded and not done (a replay need not add it again).
+    func isActive(_ position: JournalPosition) -> Bool {
+        items.values.contains { $0.position == position }
+    }
+
+    /// The first item that may be attempted at `now`, marked running. Per-session ordering: only
+    /// the oldest unfinished event of a partition is eligible, and only when none of that
+    /// partition is in flight; later events wait even when their own time has come.
+    mutating func take(now: Timestamp) -> Item? {
+        var blocked: Set<String> = []
+        for id in order {
+            guard let item = items[id] else { continue }
+            let key = ordering == .perSession ? item.event.partitionKey : nil
+            if let key {
+                if busyPartitions.contains(key) || blocked.contains(key) { continue }
+                // Whatever happens to this one, later events of its partition must wait.
+                blocked.insert(key)
+            }
+            guard item.state == .pending, item.nextAttemptAt <= now else { continue }
+            items[id]!.state = .running
+            if let key { busyPartitions.insert(key) }
+            return items[id]
+        }
+        return nil
+    }
+
+    /// The earliest time an item could become eligible (nil when nothing is pending).
+    func nextDue() -> Timestamp? {
+        items.values.lazy.filter { $0.state == .pending }.map(\.nextAttemptAt).min()
+    }
+
+    /// The item is delivered or dead-lettered. It leaves memory at once: a stream record only
+    /// keeps its slot (a few bytes) until the cursor passes it, so an event retrying for days at
+    /// the head of the stream does not fill the window and stall every other session.
+    mutating func finish(_ id: UInt64) {
+        guard let item = items[id] else { return }
+        release(item)
+        items[id] = nil
+        if let i = order.firstIndex(of: id) { order.remove(at: i) }
+    }
+
+    /// The item goes back to waiting until `at`.
+    mutating func reschedule(_ id: UInt64, attempts: Int, firstAttemptAt: Timestamp, at: Timestamp, durable: Bool) {
+        guard let item = items[id] else { return }
+        release(item)
+        items[id]!.state = .pending
+        items[id]!.attempts = attempts
+        items[id]!.firstAttemptAt = firstAttemptAt
+        items[id]!.nextAttemptAt = at
+        if durable { items[id]!.hasDurableRetry = true }
+    }
+
+    private mutating func release(_ item: Item) {
+        if ordering == .perSession, let key = item.event.partitionKey { busyPartitions.remove(key) }
+    }
+
+    /// Drops the finished prefix of the stream and returns the position the cursor may move to
+    /// (every stream record before it is done), or nil when it did not move.
+    mutating func advanceCursor() -> JournalPosition? {
+        var cursor: JournalPosition?
+        while streamHead < stream.count {
+            let slot = stream[streamHead]
+            if let id = slot.item, items[id] != nil { break }
+            cursor = slot.next
+            streamHead += 1
+        }
+        if streamHead > 1024, streamHead * 2 > stream.count {
+            stream.removeFirst(streamHead)
+            streamHead = 0
+        }
+        return cursor
+    }
+
+    /// Loaded items not yet done (status: queue depth and oldest age).
+    var undelivered: Dictionary<UInt64, Item>.Values { items.values }
+
+    /// Stream records read but not yet passed by the cursor.
+    var streamBacklog: Int { stream.count - streamHead }
+}

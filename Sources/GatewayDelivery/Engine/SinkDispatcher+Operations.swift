@@ -1,0 +1,99 @@
+// Operator actions on a running sink (admin API): status, pause/resume, replay, dead letters.
+// Each change is made durable in the sink's state before it takes effect in memory.
+
+import GatewayCore
+import GatewayStore
+
+extension SinkDispatcher {
+    func status() -> SinkStatus {
+        let now = clock.now()
+        let deadLetters = store.deadLetters.count
+        let end = journal.end
+        return shared.withLock { s in
+            var oldest: Timestamp?
+            var running = 0, retrying = 0
+            for item in s.queue.undelivered {
+                if oldest == nil || item.event.receivedAt < oldest! { oldest = item.event.receivedAt }
+                if item.state == .running { running += 1 } else if item.attempts > 0 { retrying += 1 }
+            }
+            return SinkStatus(
+                name: name, queueDepth: s.queue.loaded + s.requeueBacklog.count, inFlight: running, retrying: retrying,
+                oldestUndeliveredAge: oldest.map { max(0, now.seconds(since: $0)) },
+                behindJournal: s.readPosition < end || !s.requeueBacklog.isEmpty,
+                paused: s.paused, deadLetters: deadLetters, attempts: s.attempts, cursor: s.cursor)
+        }
+    }
+
+    func pause(reason: String) throws(StoreError) {
+        let state = PauseState(reason: reason, since: clock.now())
+        try store.update([.pause(state)])
+        shared.withLock { $0.paused = state }
+        logger.warning("sink paused", [("reason", reason)])
+    }
+
+    func resume() throws(StoreError) {
+        try store.update([.resume])
+        shared.withLock { $0.paused = nil }
+        logger.info("sink resumed")
+        doorbell.ring()
+    }
+
+    /// Requeues every journal record the stream has already passed that matches both the sink's
+    /// filter and `filter`. Records not yet passed are delivered anyway and are not counted.
+    func replay(_ filter: ReplayFilter) throws(StoreError) -> Int {
+        let limit = shared.withLock { $0.readPosition }
+        var positions = try Self.matchingPositions(in: journal, before: limit, sinkFilter: configured.filter, filter: filter)
+        positions = shared.withLock { s in
+            let queued = Set(s.requeueBacklog)
+            return positions.filter { !s.queue.isActive($0) && !queued.contains($0) }
+        }
+        guard !positions.isEmpty else { return 0 }
+        try store.update(positions.map { .requeue($0) })
+        enqueue(positions)
+        logger.info("replay requeued events", [("count", String(positions.count))])
+        return positions.count
+    }
+
+    func deadLetters() -> [DeadLetter] { store.deadLetters }
+
+    /// Sends the chosen dead letters (all when `ids` is nil) back to the queue; returns them.
+    func retryDeadLetters(ids: Set<UInt64>?) throws(StoreError) -> [DeadLetter] {
+        let letters = try store.removeDeadLetters(requeue: true) { ids?.contains($0.sequence) ?? true }
+        enqueue(letters.map(\.position))
+        return letters
+    }
+
+    func dropDeadLetters(ids: Set<UInt64>?) throws(StoreError) -> [DeadLetter] {
+        try store.removeDeadLetters(requeue: false) { ids?.contains($0.sequence) ?? true }
+    }
+
+    private func enqueue(_ positions: [JournalPosition]) {
+        shared.withLock { s in
+            for p in positions where p >= s.readPosition { s.skipInStream.insert(p) }
+            var merged = Set(s.requeueBacklog)
+            merged.formUnion(positions)
+            s.requeueBacklog = merged.sorted()
+        }
+        doorbell.ring()
+    }
+
+    /// Positions of records before `limit` that match both filters, scanning the journal from
+    /// its oldest segment (replay is rare and operator-driven; the journal has no time index).
+    static func matchingPositions(in journal: Journal, before limit: JournalPosition?, sinkFilter: EventFilter,
+                                  filter: ReplayFilter) throws(StoreError) -> [JournalPosition] {
+        var out: [JournalPosition] = []
+        var position = JournalPosition(segment: 0, offset: 0)
+        scanning: while true {
+            let entries = try journal.read(from: position, limit: 512)
+            guard let last = entries.last else { break }
+            for entry in entries {
+                if let limit, entry.position >= limit { break scanning }
+                // An undecodable record was dead-lettered when first read; a replay cannot fix it.
+                guard let event = try? StoredEvent(decoding: entry.payload) else { continue }
+                if sinkFilter.matches(event), filter.matches(event) { out.append(entry.position) }
+            }
+            position = last.next
+        }
+        return out
+    }
+}

@@ -1,0 +1,357 @@
+// Runs one sink: a coordinator thread that loads journal records into the delivery window and
+// makes progress durable, plus `concurrency` worker threads that deliver. Everything it knows is
+// in its own SinkStateStore, so a slow or failing sink never touches another sink's state or the
+// ingress path (which only appends to the journal and rings the doorbell).
+
+import Dispatch
+import Foundation
+import GatewayCore
+import GatewayStore
+import Synchronization
+
+final class SinkDispatcher: Sendable {
+    struct Options: Sendable {
+        /// Undelivered events held in memory per sink.
+        var window: Int
+        /// How long acknowledgements may gather before the cursor is written (one fdatasync).
+        var flushInterval: Double
+    }
+
+    struct Shared {
+        var queue: DeliveryQueue
+        /// Where the next journal read for the stream starts.
+        var readPosition: JournalPosition
+        /// Requeued positions (replays, dead letters sent back) not loaded yet, sorted.
+        var requeueBacklog: [JournalPosition]
+        /// Stream positions handled elsewhere: dead-lettered or requeued beyond the cursor.
+        var skipInStream: Set<JournalPosition>
+        /// Persisted retry states waiting for their record to be loaded.
+        var retryStates: [JournalPosition: RetryState]
+        var pendingChanges: [SinkStateChange] = []
+        var lastFlush: Timestamp
+        var cursor: JournalPosition
+        var paused: PauseState?
+        var running = false
+        var stopping = false
+        var attempts: [String: Int] = [:]
+    }
+
+    let configured: ConfiguredSink
+    let journal: Journal
+    let store: SinkStateStore
+    let logger: Logger
+    let metrics: DeliveryMetrics
+    let clock: any DeliveryClock
+    let options: Options
+    let doorbell = Doorbell()
+    let shared: Mutex<Shared>
+    private let workers = DispatchGroup()
+    private let coordinator = DispatchGroup()
+
+    var name: String { configured.name }
+
+    init(configured: ConfiguredSink, journal: Journal, storageDirectory: String, logger: Logger,
+         metrics: DeliveryMetrics, clock: any DeliveryClock, options: Options) throws(StoreError) {
+        self.configured = configured
+        self.journal = journal
+        self.logger = logger.with("sink", configured.name)
+        self.metrics = metrics
+        self.clock = clock
+        self.options = options
+        store = try SinkStateStore(directory: storageDirectory, sink: configured.name, logger: logger)
+        var state = store.state
+        if state.cursor == nil {
+            // A new sink starts at the journal's end (history is available through replay). The
+            // start is made durable now: otherwise a crash before the first acknowledgement would
+            // restart it at a later end and skip what arrived in between.
+            try store.setCursor(journal.end)
+            state = store.state
+        }
+        let cursor = state.cursor ?? journal.end
+        var skip = Set(state.deadLetters.map(\.position).filter { $0 >= cursor })
+        skip.formUnion(state.requeued.filter { $0 >= cursor })
+        var stale: [SinkStateChange] = []
+        let requeued = Set(state.requeued)
+        for position in state.retries.keys where position < cursor && !requeued.contains(position) {
+            stale.append(.clearRetry(position))
+        }
+        let ordering: DeliveryQueue.Ordering = configured.ordering == .perSession ? .perSession : .none
+        shared = Mutex(Shared(
+            queue: DeliveryQueue(ordering: ordering), readPosition: cursor, requeueBacklog: state.requeued.sorted(),
+            skipInStream: skip, retryStates: state.retries, pendingChanges: stale, lastFlush: clock.now(),
+            cursor: cursor, paused: state.paused))
+    }
+
+    // MARK: lifecycle
+
+    func start() {
+        let first = shared.withLock { s -> Bool in
+            guard !s.running, !s.stopping else { return false }
+            s.running = true
+            return true
+        }
+        guard first else { return }
+        if let paused = shared.withLock({ $0.paused }) {
+            logger.warning("sink is paused and delivers nothing until resumed", [("reason", paused.reason)])
+        }
+        for i in 0..<configured.concurrency {
+            workers.enter()
+            spawn("delivery-\(name)-\(i)") { [self] in
+                workerLoop()
+                workers.leave()
+            }
+        }
+        coordinator.enter()
+        spawn("delivery-\(name)") { [self] in
+            coordinatorLoop()
+            coordinator.leave()
+        }
+    }
+
+    /// Lets in-flight deliveries finish, writes the final cursor, closes the sink and its state.
+    func stop() {
+        shared.withLock {
+            $0.running = false
+            $0.stopping = true
+        }
+        doorbell.ring()
+        workers.wait()
+        coordinator.wait()
+        advanceCursor()
+        flush(force: true)
+        configured.sink.close()
+        store.close()
+    }
+
+    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: body)
+        thread.name = name
+        thread.start()
+    }
+
+    // MARK: coordinator
+
+    private func coordinatorLoop() {
+        while true {
+            let generation = doorbell.current
+            guard shared.withLock({ $0.running }) else { return }
+            advanceCursor()
+            flush(force: false)
+            let loaded = load()
+            if loaded { doorbell.ring() }
+            let (pendingWrites, paused, room, readPosition) = shared.withLock {
+                (!$0.pendingChanges.isEmpty, $0.paused != nil, $0.queue.loaded < options.window, $0.readPosition)
+            }
+            if !paused, room, readPosition < journal.end, loaded { continue }
+            doorbell.wait(since: generation, timeout: pendingWrites ? options.flushInterval : 1)
+        }
+    }
+
+    /// Loads requeued records and then new stream records, up to the window. Journal reads run
+    /// outside the lock (only this thread moves `readPosition` or drains the backlog).
+    private func load() -> Bool {
+        let (paused, room, backlog, readPosition) = shared.withLock { s in
+            (s.paused != nil, options.window - s.queue.loaded, Array(s.requeueBacklog.prefix(max(0, options.window - s.queue.loaded))), s.readPosition)
+        }
+        guard !paused, room > 0 else { return false }
+        var loadedAny = false
+        if !backlog.isEmpty {
+            var events: [(JournalPosition, StoredEvent?)] = []
+            for position in backlog {
+                do {
+                    if let entry = try journal.read(at: position) {
+                        events.append((position, try StoredEvent(decoding: entry.payload)))
+                    } else {
+                        logger.warning("requeued event is no longer in the journal (past retention)", [("position", position.description)])
+                        events.append((position, nil))
+                    }
+                } catch {
+                    logger.error("requeued event cannot be read", [("position", position.description), ("error", "\(error)")])
+                    events.append((position, nil))
+                }
+            }
+            let now = clock.now()
+            shared.withLock { s in
+                s.requeueBacklog.removeFirst(backlog.count)
+                for (position, event) in events {
+                    if let event {
+                        s.queue.appendRequeue(position: position, event: event, retry: s.retryStates.removeValue(forKey: position), now: now)
+                    } else {
+                        s.pendingChanges.append(.removeRequeued(position))
+                    }
+                }
+            }
+            loadedAny = true
+        }
+        let streamRoom = room - backlog.count
+        guard streamRoom > 0 else { return loadedAny }
+        let entries: [JournalEntry]
+        do {
+            entries = try journal.read(from: readPosition, limit: streamRoom)
+        } catch {
+            logger.error("cannot read the journal", [("position", readPosition.description), ("error", error.description)])
+            return loadedAny
+        }
+        guard !entries.isEmpty else { return loadedAny }
+        var decoded: [(JournalEntry, Result<StoredEvent, StoreError>)] = []
+        decoded.reserveCapacity(entries.count)
+        for entry in entries {
+            do throws(StoreError) {
+                decoded.append((entry, .success(try StoredEvent(decoding: entry.payload))))
+            } catch {
+                decoded.append((entry, .failure(error)))
+            }
+        }
+        let now = clock.now()
+        shared.withLock { s in
+            for (entry, result) in decoded {
+                switch result {
+                case .success(let event):
+                    if s.skipInStream.remove(entry.position) != nil || !configured.filter.matches(event) {
+                        s.queue.appendStream(position: entry.position, next: entry.next, event: nil, now: now)
+                    } else {
+                        s.queue.appendStream(position: entry.position, next: entry.next, event: event,
+                                             retry: s.retryStates.removeValue(forKey: entry.position), now: now)
+                    }
+                case .failure(let error):
+                    // Undeliverable as stored: keep it visible as a dead letter instead of losing it.
+                    logger.error("journal record cannot be decoded; dead-lettered", [("position", entry.position.description), ("error", error.description)])
+                    s.pendingChanges.append(.deadLetter(DeadLetter(position: entry.position, eventID: "", attempts: 0,
+                                                                   lastError: "undecodable journal record: \(error)", time: now)))
+                    s.queue.appendStream(position: entry.position, next: entry.next, event: nil, now: now)
+                }
+            }
+            s.readPosition = entries.last!.next
+        }
+        return true
+    }
+
+    private func advanceCursor() {
+        shared.withLock { s in
+            guard let cursor = s.queue.advanceCursor(), cursor > s.cursor else { return }
+            s.cursor = cursor
+            s.pendingChanges.removeAll { if case .cursor = $0 { return true } else { return false } }
+            s.pendingChanges.append(.cursor(cursor))
+        }
+    }
+
+    /// Writes gathered changes in one durable update; on failure they are kept for the next try
+    /// (until then a crash only means redelivery, never loss).
+    private func flush(force: Bool) {
+        let now = clock.now()
+        let changes = shared.withLock { s -> [SinkStateChange] in
+            guard !s.pendingChanges.isEmpty, force || now.seconds(since: s.lastFlush) >= options.flushInterval else { return [] }
+            let c = s.pendingChanges
+            s.pendingChanges.removeAll()
+            s.lastFlush = now
+            return c
+        }
+        guard !changes.isEmpty else { return }
+        do {
+            try store.update(changes)
+        } catch {
+            logger.error("cannot write sink state; will retry", [("error", error.description)])
+            shared.withLock { $0.pendingChanges.insert(contentsOf: changes, at: 0) }
+        }
+    }
+
+    // MARK: workers
+
+    private func workerLoop() {
+        while true {
+            let generation = doorbell.current
+            let now = clock.now()
+            let (item, running, due) = shared.withLock { s -> (DeliveryQueue.Item?, Bool, Timestamp?) in
+                guard s.running else { return (nil, false, nil) }
+                guard s.paused == nil else { return (nil, true, nil) }
+                if let item = s.queue.take(now: now) { return (item, true, nil) }
+                return (nil, true, s.queue.nextDue())
+            }
+            guard running else { return }
+            if let item {
+                attempt(item)
+                doorbell.ring()
+                continue
+            }
+            let wait = due.map { max(0.001, $0.seconds(since: now)) } ?? 1
+            doorbell.wait(since: generation, timeout: min(wait, 1))
+        }
+    }
+
+    private func attempt(_ item: DeliveryQueue.Item) {
+        let started = clock.now()
+        let outcome = configured.sink.deliver(item.event)
+        let now = clock.now()
+        metrics.attempts.labels(name, outcome.label).increment()
+        metrics.duration.labels(name).observe(max(0, now.seconds(since: started)))
+        shared.withLock { $0.attempts[outcome.label, default: 0] += 1 }
+        let attempts = item.attempts + 1
+        let firstAttemptAt = item.firstAttemptAt ?? started
+        switch outcome {
+        case .delivered:
+            shared.withLock { s in
+                s.queue.finish(item.id)
+                if item.hasDurableRetry { s.pendingChanges.append(.clearRetry(item.position)) }
+                if item.isRequeue { s.pendingChanges.append(.removeRequeued(item.position)) }
+            }
+            if attempts > 1 {
+                logger.info("delivered after retries", [("event", item.event.id), ("attempts", String(attempts))])
+            }
+        case .retry(let reason, let after):
+            guard let delay = configured.retry.delay(afterAttempt: attempts, firstAttemptAt: firstAttemptAt, now: now, retryAfter: after) else {
+                deadLetter(item, attempts: attempts, status: outcome.httpStatus, reason: "gave up after \(attempts) attempts: \(reason)", now: now)
+                return
+            }
+            let next = now.adding(seconds: delay)
+            var durable = true
+            do {
+                try store.setRetry(RetryState(position: item.position, eventID: item.event.id, attempts: attempts,
+                                              firstAttemptAt: firstAttemptAt, nextAttemptAt: next,
+                                              lastStatus: outcome.httpStatus, lastError: reason))
+            } catch {
+                durable = false
+                logger.error("cannot write retry state", [("error", error.description)])
+            }
+            shared.withLock { $0.queue.reschedule(item.id, attempts: attempts, firstAttemptAt: firstAttemptAt, at: next, durable: durable) }
+            logger.warning("delivery failed; will retry", [
+                ("event", item.event.id), ("attempt", String(attempts)), ("reason", reason),
+                ("retry_in", String(format: "%.3fs", delay)),
+            ])
+        case .permanent(let reason):
+            deadLetter(item, attempts: attempts, status: outcome.httpStatus, reason: reason, now: now)
+        case .gone(let reason):
+            let pause = PauseState(reason: "receiver answered \(reason); fix it, then resume the sink", since: now)
+            do {
+                try store.update([.pause(pause)])
+            } catch {
+                logger.error("cannot persist the pause", [("error", error.description)])
+            }
+            shared.withLock { s in
+                s.paused = pause
+                s.queue.reschedule(item.id, attempts: attempts, firstAttemptAt: firstAttemptAt, at: now, durable: item.hasDurableRetry)
+            }
+            logger.error("SINK PAUSED: the receiver says the endpoint is gone; nothing is delivered to this sink until it is resumed",
+                         [("event", item.event.id), ("reason", reason)])
+        }
+    }
+
+    private func deadLetter(_ item: DeliveryQueue.Item, attempts: Int, status: Int?, reason: String, now: Timestamp) {
+        var changes: [SinkStateChange] = [
+            .clearRetry(item.position),
+            .deadLetter(DeadLetter(position: item.position, eventID: item.event.id, attempts: attempts,
+                                   lastStatus: status, lastError: reason, time: now)),
+        ]
+        if item.isRequeue { changes.append(.removeRequeued(item.position)) }
+        do {
+            try store.update(changes)
+        } catch {
+            // Not recorded, so not done: try the event again later rather than lose it.
+            logger.error("cannot write dead letter; will try the event again", [("event", item.event.id), ("error", error.description)])
+            shared.withLock { $0.queue.reschedule(item.id, attempts: item.attempts, firstAttemptAt: item.firstAttemptAt ?? now, at: now.adding(seconds: 5), durable: item.hasDurableRetry) }
+            return
+        }
+        metrics.deadLettered.labels(name).increment()
+        shared.withLock { $0.queue.finish(item.id) }
+        logger.warning("event dead-lettered", [("event", item.event.id), ("attempts", String(attempts)), ("reason", reason)])
+    }
+}
