@@ -1,0 +1,241 @@
+// The engine end to end over a real journal and sink state: ordering, isolation between sinks,
+// durability across restarts, dead letters, 410 pauses, replay and filters.
+
+import Foundation
+import GatewayCore
+import GatewayStore
+import Synchronization
+import Testing
+@testable import GatewayDelivery
+
+@Test func laterEventsOfARetryingSessionWaitWhileOtherSessionsProceed() throws {
+    let h = try Harness()
+    defer { h.close() }
+    // a1 fails twice; b1, b2 must not wait for it, a2 and a3 must.
+    let sink = ScriptedSink { id, attempt in
+        id == "a1" && attempt <= 2 ? .retry(reason: "HTTP 503", after: nil) : .delivered(status: 200)
+    }
+    let engine = try h.engine([ConfiguredSink(sink: sink, retry: fastRetry([0.1, 0.1]), concurrency: 4)])
+    engine.start()
+    defer { engine.stop() }
+    for (id, session) in [("a1", "A"), ("a2", "A"), ("b1", "B"), ("a3", "A"), ("b2", "B")] {
+        append(h.journal, makeEvent(id, session: session))
+    }
+    #expect(eventually { sink.delivered.count == 5 })
+    let delivered = sink.delivered
+    #expect(delivered.filter { $0.hasPrefix("a") } == ["a1", "a2", "a3"])
+    // Session B finished before a1's retries did.
+    #expect(delivered.firstIndex(of: "b2")! < delivered.firstIndex(of: "a1")!)
+    // a2 and a3 were never attempted before a1 succeeded.
+    let attempts = sink.attempts
+    #expect(attempts.filter { $0 == "a1" }.count == 3)
+    #expect(attempts.lastIndex(of: "a1")! < attempts.firstIndex(of: "a2")!)
+}
+
+@Test func orderingNoneDoesNotHoldBackASession() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let sink = ScriptedSink { id, attempt in
+        id == "a1" && attempt == 1 ? .retry(reason: "HTTP 500", after: nil) : .delivered(status: 200)
+    }
+    let engine = try h.engine([ConfiguredSink(sink: sink, retry: fastRetry([0.3]), ordering: .none, concurrency: 2)])
+    engine.start()
+    defer { engine.stop() }
+    append(h.journal, makeEvent("a1", session: "A"))
+    append(h.journal, makeEvent("a2", session: "A"))
+    #expect(eventually { sink.delivered.count == 2 })
+    #expect(sink.delivered == ["a2", "a1"])
+}
+
+@Test func aSlowSinkDoesNotDelayAnotherSink() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let slow = ScriptedSink(name: "slow", delay: 1.5)
+    let fast = ScriptedSink(name: "fast")
+    let engine = try h.engine([ConfiguredSink(sink: slow, concurrency: 1), ConfiguredSink(sink: fast, concurrency: 1)])
+    engine.start()
+    let started = Date()
+    for i in 0..<3 { append(h.journal, makeEvent("e\(i)", session: "S")) }
+    #expect(eventually(timeout: 1) { fast.delivered.count == 3 })
+    #expect(Date().timeIntervalSince(started) < 1)
+    #expect(slow.delivered.count <= 1)
+    engine.stop()
+}
+
+@Test func restartDeliversEverythingNotYetAcknowledged() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let first = ScriptedSink(delay: 0.01)
+    var engine = try h.engine([ConfiguredSink(sink: first, concurrency: 2)])
+    engine.start()
+    for i in 0..<60 { append(h.journal, makeEvent("e\(i)", session: "s\(i % 3)")) }
+    #expect(eventually { first.delivered.count >= 10 })
+    engine.stop()
+    let before = Set(first.delivered)
+    #expect(before.count < 60)
+
+    // More arrives while no engine runs; a new engine over the same storage takes over.
+    for i in 60..<70 { append(h.journal, makeEvent("e\(i)", session: "s\(i % 3)")) }
+    let second = ScriptedSink()
+    engine = try h.engine([ConfiguredSink(sink: second, concurrency: 2)])
+    engine.start()
+    #expect(eventually { before.count + second.delivered.count >= 70 })
+    engine.stop()
+    let all = Set((0..<70).map { "e\($0)" })
+    #expect(before.union(second.delivered) == all)
+    // A clean stop made every acknowledgement durable: nothing went out twice.
+    #expect(before.isDisjoint(with: second.delivered))
+    #expect(second.delivered.count == Set(second.delivered).count)
+}
+
+@Test func retryStateSurvivesARestart() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let failing = ScriptedSink { _, _ in .retry(reason: "HTTP 502", after: nil) }
+    var engine = try h.engine([ConfiguredSink(sink: failing, retry: fastRetry([0.05, 0.05, 0.05, 0.05]))])
+    engine.start()
+    append(h.journal, makeEvent("x", session: "S"))
+    #expect(eventually { failing.attempts.count >= 2 })
+    engine.stop()
+    let made = failing.attempts.count
+
+    // Five attempts in all are allowed; the new engine continues the count instead of restarting it.
+    let stillFailing = ScriptedSink { _, _ in .retry(reason: "HTTP 502", after: nil) }
+    engine = try h.engine([ConfiguredSink(sink: stillFailing, retry: fastRetry([0.05, 0.05, 0.05, 0.05]))])
+    engine.start()
+    defer { engine.stop() }
+    #expect(eventually { (try? engine.deadLetters(sink: "test").count) == 1 })
+    #expect(made + stillFailing.attempts.count == 5)
+    let letter = try engine.deadLetters(sink: "test")[0]
+    #expect(letter.eventID == "x" && letter.attempts == 5 && letter.lastStatus == 502)
+}
+
+@Test func rejectedEventsGoToDeadLettersAndRetryDeliversEachExactlyOnce() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let fixed = Mutex(false)
+    let sink = ScriptedSink { _, _ in fixed.withLock { $0 } ? .delivered(status: 200) : .permanent(reason: "HTTP 400") }
+    let engine = try h.engine([ConfiguredSink(sink: sink, retry: fastRetry())])
+    engine.start()
+    defer { engine.stop() }
+    for i in 0..<5 { append(h.journal, makeEvent("d\(i)", session: "S")) }
+    #expect(eventually { (try? engine.deadLetters(sink: "test").count) == 5 })
+    // A 400 is not retried.
+    #expect(sink.attempts.count == 5)
+    #expect(engine.status()[0].deadLetters == 5)
+
+    fixed.withLock { $0 = true }
+    let retried = try engine.retryDeadLetters(sink: "test")
+    #expect(retried.count == 5)
+    #expect(eventually { sink.delivered.count == 5 })
+    usleep(200_000)
+    #expect(sink.delivered.sorted() == (0..<5).map { "d\($0)" })
+    #expect(try engine.deadLetters(sink: "test").isEmpty)
+}
+
+@Test func goneReceiverPausesTheSinkUntilResumed() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let back = Mutex(false)
+    let sink = ScriptedSink { _, _ in back.withLock { $0 } ? .delivered(status: 200) : .gone(reason: "HTTP 410 Gone") }
+    let engine = try h.engine([ConfiguredSink(sink: sink, retry: fastRetry())])
+    engine.start()
+    defer { engine.stop() }
+    append(h.journal, makeEvent("g1", session: "S"))
+    append(h.journal, makeEvent("g2", session: "T"))
+    #expect(eventually { engine.status()[0].paused != nil })
+    // Deliveries already in flight finish; after that, nothing more is attempted while paused.
+    usleep(50_000)
+    let attemptsWhenPaused = sink.attempts.count
+    usleep(300_000)
+    #expect(sink.attempts.count == attemptsWhenPaused)
+    #expect(sink.delivered.isEmpty)
+    #expect(engine.status()[0].deadLetters == 0)
+    #expect(engine.status()[0].paused?.reason.contains("410") == true)
+
+    back.withLock { $0 = true }
+    try engine.resume("test")
+    #expect(eventually { sink.delivered.count == 2 })
+    #expect(engine.status()[0].paused == nil)
+}
+
+@Test func pauseSurvivesRestart() throws {
+    let h = try Harness()
+    defer { h.close() }
+    var engine = try h.engine([ConfiguredSink(sink: ScriptedSink())])
+    try engine.pause("test", reason: "maintenance")
+    engine.stop()
+    let sink = ScriptedSink()
+    engine = try h.engine([ConfiguredSink(sink: sink)])
+    engine.start()
+    append(h.journal, makeEvent("p1"))
+    usleep(200_000)
+    #expect(sink.attempts.isEmpty)
+    #expect(engine.status()[0].paused?.reason == "maintenance")
+    try engine.resume("test")
+    #expect(eventually { sink.delivered == ["p1"] })
+    engine.stop()
+}
+
+@Test func filtersDecideWhatASinkReceives() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let sessions = ScriptedSink(name: "sessions")
+    let everything = ScriptedSink(name: "all")
+    let engine = try h.engine([
+        ConfiguredSink(sink: sessions, filter: EventFilter(types: ["session.*"])),
+        ConfiguredSink(sink: everything),
+    ])
+    engine.start()
+    append(h.journal, makeEvent("1", type: "session.completed"))
+    append(h.journal, makeEvent("2", type: "transcript.ready"))
+    append(h.journal, makeEvent("3", type: "session.failed"))
+    #expect(eventually { everything.delivered.count == 3 && sessions.delivered.count == 2 })
+    engine.stop()
+    #expect(Set(sessions.delivered) == ["1", "3"])
+}
+
+@Test func replayRequeuesMatchingEventsAlreadyDelivered() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let sink = ScriptedSink()
+    let engine = try h.engine([ConfiguredSink(sink: sink)])
+    engine.start()
+    defer { engine.stop() }
+    append(h.journal, makeEvent("r1", session: "A", type: "session.completed"))
+    append(h.journal, makeEvent("r2", session: "B", type: "session.completed"))
+    append(h.journal, makeEvent("r3", session: "A", type: "transcript.ready"))
+    #expect(eventually { sink.delivered.count == 3 })
+    let n = try engine.replay(sink: "test", filter: ReplayFilter(types: ["session.*"], session: "A"))
+    #expect(n == 1)
+    #expect(eventually { sink.delivered.count == 4 })
+    #expect(sink.delivered.last == "r1")
+    #expect(throws: DeliveryError.self) { try engine.replay(sink: "nope", filter: ReplayFilter()) }
+}
+
+@Test func statusReportsQueueAndAttempts() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let sink = ScriptedSink { _, _ in .retry(reason: "HTTP 503", after: 60) }
+    let engine = try h.engine([ConfiguredSink(sink: sink, retry: fastRetry())])
+    engine.start()
+    defer { engine.stop() }
+    append(h.journal, makeEvent("s1", session: "A", receivedAt: Timestamp.now().adding(seconds: -30)))
+    #expect(eventually { engine.status()[0].retrying == 1 })
+    let s = engine.status()[0]
+    #expect(s.queueDepth == 1 && s.attempts["retry"] == 1)
+    #expect((s.oldestUndeliveredAge ?? 0) >= 29)
+    // Retry-After: 60 was honoured: no second attempt yet.
+    usleep(150_000)
+    #expect(sink.attempts.count == 1)
+}
+
+@Test func sendTestBypassesTheQueue() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let sink = ScriptedSink()
+    let engine = try h.engine([ConfiguredSink(sink: sink)])
+    #expect(try engine.sendTest(sink: "test", event: makeEvent("t")) == .delivered(status: 200))
+    #expect(sink.delivered == ["t"])
+    engine.stop()
+}
