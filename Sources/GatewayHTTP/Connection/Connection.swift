@@ -209,7 +209,11 @@ final class Connection {
         }
         if parser.isIdle && readStart == readEnd {
             noMoreRequests = true
-            if let last = slots.indices.last { slots[last].closeAfter = true }
+            if let last = slots.indices.last {
+                slots[last].closeAfter = true
+            } else {
+                closeAfterFlush = true  // only unwritten output left: close once it is out
+            }
             if !processing {
                 processing = true
                 flush()
