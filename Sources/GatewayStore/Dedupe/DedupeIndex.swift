@@ -128,15 +128,15 @@ public final class DedupeIndex: Sendable {
 
     /// Marks a reservation durable (its event is journaled) and persists it.
     public func commit(_ key: String) {
-        let record = state.withLock { s -> DedupeLog.Record? in
+        let committed = state.withLock { s -> (DedupeLog.Record, Int)? in
             guard var e = s.entries[key], !e.committed else { return nil }
             e.committed = true
             s.entries[key] = e
-            return DedupeLog.Record(time: e.time, key: key, eventID: e.eventID)
+            return (DedupeLog.Record(time: e.time, key: key, eventID: e.eventID), s.entries.count)
         }
-        guard let record else { return }
+        guard let (record, live) = committed else { return }
         log.append(record)
-        if log.needsCompaction(liveCount: count) {
+        if log.needsCompaction(liveCount: live) {
             log.compact { [self] in
                 // Dictionary copy-on-write: the lock is held only for the O(1) copy.
                 let entries = state.withLock { $0.entries }

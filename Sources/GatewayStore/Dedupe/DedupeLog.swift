@@ -42,6 +42,8 @@ final class DedupeLog: Sendable {
     let logger: Logger
     let queue = DispatchQueue(label: "gateway.dedupe-log")
     let pending = Mutex(Pending())
+    /// Records in the file plus the buffer: the compaction trigger, read on every commit without a lock.
+    let logged = Atomic<Int>(0)
     /// Touched only on `queue`; a Mutex (never contended) rather than `@unchecked Sendable`.
     let output: Mutex<Output>
 
@@ -100,6 +102,7 @@ final class DedupeLog: Sendable {
         try FileSystem.createDirectory(directory)
         let (file, size) = try DedupeLog.rewrite(path: path, directory: directory, records: live)
         output = Mutex(Output(file: file, size: size, records: live.count))
+        logged.store(live.count, ordering: .relaxed)
     }
 
     static func rewrite(path: String, directory: String, records: [Record]) throws(StoreError) -> (FileDescriptor, UInt64) {
@@ -114,6 +117,7 @@ final class DedupeLog: Sendable {
         let schedule = pending.withLock { p -> Bool in
             RecordFrame.append(DedupeLog.encode(record), to: &p.buffer)
             p.records += 1
+            logged.add(1, ordering: .relaxed)
             if p.flushScheduled { return false }
             p.flushScheduled = true
             return true
@@ -126,7 +130,7 @@ final class DedupeLog: Sendable {
     /// Whether the file holds so many superseded or expired records that it should be rewritten.
     /// Counts buffered records too, so a burst of commits is noticed before its flush.
     func needsCompaction(liveCount: Int) -> Bool {
-        output.withLock { $0.records } + pending.withLock { $0.records } > 2 * liveCount + 10_000
+        logged.load(ordering: .relaxed) > 2 * liveCount + 10_000
     }
 
     /// Rewrites the file on the queue from `snapshot()` (the live entries at that moment).
@@ -142,6 +146,7 @@ final class DedupeLog: Sendable {
             // before this point, so the snapshot contains it; anything appended later stays buffered
             // and lands in the new file.
             self.pending.withLock { p in
+                self.logged.subtract(p.records, ordering: .relaxed)
                 p.buffer.removeAll(keepingCapacity: true)
                 p.records = 0
                 p.compactionScheduled = false
@@ -152,6 +157,7 @@ final class DedupeLog: Sendable {
                 self.output.withLock { o in
                     if o.file != nil { o.file = file }
                     o.size = size
+                    self.logged.add(live.count - o.records, ordering: .relaxed)
                     o.records = live.count
                 }
             } catch {
@@ -178,6 +184,7 @@ final class DedupeLog: Sendable {
             } catch {
                 // The keys stay in memory; only their persistence across a restart is lost.
                 try? file.truncate(to: o.size)
+                logged.subtract(count, ordering: .relaxed)
                 let now = DispatchTime.now().uptimeNanoseconds
                 if o.lastFailureLog == 0 || now &- o.lastFailureLog > 10_000_000_000 {
                     logger.warning("dedupe log write failed", [("error", error.description), ("records", String(count))])
