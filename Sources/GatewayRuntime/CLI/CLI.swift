@@ -49,7 +49,7 @@ public enum CLI {
     public static let version = "0.1.0"
 
     static var commands: [Command] {
-        [versionCommand] + configCommands + providerCommands + serveCommands
+        [versionCommand] + configCommands + providerCommands + serveCommands + storageCommands
     }
 
     public static func run(_ arguments: [String], environment: CLIEnvironment = CLIEnvironment()) -> ExitCode {
