@@ -113,32 +113,44 @@ public struct JSONWriter: Sendable {
     private static let hexDigits: StaticString = "0123456789abcdef"
 
     /// Quotes and escapes per RFC 8259 §7: `"`, `\` and U+0000–U+001F; everything else (UTF-8
-    /// included) passes through unchanged.
+    /// included) passes through unchanged. Runs of plain bytes are copied in one append.
     private mutating func appendQuoted(_ s: String) {
         bytes.append(0x22)
-        var s = s
-        s.withUTF8 { u in
-            var runStart = 0
-            for (idx, b) in u.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
-                if idx > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<idx])) }
-                runStart = idx + 1
-                bytes.append(0x5C)
-                switch b {
-                case 0x22: bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C)
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                default:
-                    let h = JSONWriter.hexDigits.utf8Start
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, h[Int(b >> 4)], h[Int(b & 0xF)]])
-                }
-            }
-            if u.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart...])) }
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
+        if done == nil {
+            var copy = s
+            copy.withUTF8 { appendEscaped($0) }
         }
         bytes.append(0x22)
+    }
+
+    private mutating func appendEscaped(_ u: UnsafeBufferPointer<UInt8>) {
+        guard let base = u.baseAddress else { return }
+        let n = u.count
+        var runStart = 0
+        var i = 0
+        while i < n {
+            let b = base[i]
+            if b >= 0x20 && b != 0x22 && b != 0x5C { i += 1; continue }
+            if i > runStart { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+            bytes.append(0x5C)
+            switch b {
+            case 0x22: bytes.append(0x22)
+            case 0x5C: bytes.append(0x5C)
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            case 0x08: bytes.append(UInt8(ascii: "b"))
+            case 0x0C: bytes.append(UInt8(ascii: "f"))
+            default:
+                let h = JSONWriter.hexDigits.utf8Start
+                bytes.append(UInt8(ascii: "u")); bytes.append(0x30); bytes.append(0x30)
+                bytes.append(h[Int(b >> 4)]); bytes.append(h[Int(b & 0xF)])
+            }
+            i += 1
+            runStart = i
+        }
+        if n > runStart { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart)) }
     }
 }
 

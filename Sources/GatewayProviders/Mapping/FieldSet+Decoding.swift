@@ -31,11 +31,11 @@ extension FieldSet {
                 continue
             }
             if let sub = target.elementFields {
-                if let rule = decodeEach(valueNode, fields: sub, context: ctx, diagnostics: diagnostics) { out.rules[target] = rule }
+                if let rule = decodeEach(valueNode, fields: sub, context: ctx, diagnostics: diagnostics) { out[target] = rule }
             } else if target == .occurredAt {
-                if let rule = decodeTime(valueNode, context: ctx, diagnostics: diagnostics) { out.rules[target] = rule }
+                if let rule = decodeTime(valueNode, context: ctx, diagnostics: diagnostics) { out[target] = rule }
             } else if let e = MappingExpression.decode(valueNode, context: ctx, diagnostics: diagnostics) {
-                out.rules[target] = .value(e)
+                out[target] = .value(e)
             }
         }
         return out

@@ -23,6 +23,30 @@ enum FieldTarget: String, CaseIterable, Sendable {
     case analysis
     case metadata
 
+    /// Position in `allCases`, so a field set is an array lookup instead of hashing per field.
+    var ordinal: Int {
+        switch self {
+        case .sessionID: 0
+        case .statusCode: 1
+        case .statusSubCode: 2
+        case .statusMessage: 3
+        case .occurredAt: 4
+        case .providerEventID: 5
+        case .participants: 6
+        case .transcriptText: 7
+        case .transcriptSegments: 8
+        case .transcriptURL: 9
+        case .transcriptIsFinal: 10
+        case .videoURL: 11
+        case .audioURL: 12
+        case .recordingURL: 13
+        case .summaryShort: 14
+        case .summaryLong: 15
+        case .analysis: 16
+        case .metadata: 17
+        }
+    }
+
     /// Sub-fields of one element of `participants` / `transcript.segments`.
     var elementFields: [String]? {
         switch self {
@@ -44,13 +68,19 @@ enum FieldRule: Sendable {
 /// A mapping's fields: common ones merged with an event's own at load time, so a request does one
 /// dictionary lookup and then only evaluates.
 struct FieldSet: Sendable {
-    var rules: [FieldTarget: FieldRule] = [:]
+    /// Indexed by `FieldTarget.ordinal`.
+    private var slots = [FieldRule?](repeating: nil, count: FieldTarget.allCases.count)
     /// `extensions.<name>` targets, in file order.
     var extensions: [(String, MappingExpression)] = []
 
+    subscript(_ target: FieldTarget) -> FieldRule? {
+        get { slots[target.ordinal] }
+        set { slots[target.ordinal] = newValue }
+    }
+
     func merging(_ override: FieldSet) -> FieldSet {
         var out = self
-        for (k, v) in override.rules { out.rules[k] = v }
+        for (i, rule) in override.slots.enumerated() where rule != nil { out.slots[i] = rule }
         for (name, e) in override.extensions {
             out.extensions.removeAll { $0.0 == name }
             out.extensions.append((name, e))

@@ -56,21 +56,21 @@ public struct MappingNormalizer: Normalizer {
 
     private func apply(_ fields: FieldSet, kind: MeetingEvent.SessionKind, scope: MappingExpression.Scope, to event: inout MeetingEvent) {
         func text(_ t: FieldTarget) -> String? {
-            guard case .value(let e)? = fields.rules[t], let v = e.evaluate(scope) else { return nil }
+            guard case .value(let e)? = fields[t], let v = e.evaluate(scope) else { return nil }
             return MappingExpression.text(v)
         }
         func json(_ t: FieldTarget) -> JSONValue? {
-            guard case .value(let e)? = fields.rules[t] else { return nil }
+            guard case .value(let e)? = fields[t] else { return nil }
             return e.evaluate(scope)
         }
         if let id = text(.sessionID), !id.isEmpty { event.session = .init(id: id, kind: kind) }
         let code = text(.statusCode), sub = text(.statusSubCode), message = text(.statusMessage)
         if code != nil || sub != nil || message != nil { event.status = .init(code: code, subCode: sub, message: message) }
-        if case .time(let e, let format)? = fields.rules[.occurredAt], let v = e.evaluate(scope) {
+        if case .time(let e, let format)? = fields[.occurredAt], let v = e.evaluate(scope) {
             event.occurredAt = TimeConversion.timestamp(from: v, format: format)
         }
         event.providerEventID = text(.providerEventID)
-        if case .each(let items, let sub)? = fields.rules[.participants] {
+        if case .each(let items, let sub)? = fields[.participants] {
             let list = Self.elements(items, scope).map { el in
                 let s = scope.with(element: el)
                 return MeetingEvent.Participant(
@@ -82,7 +82,7 @@ public struct MappingNormalizer: Normalizer {
         }
         var transcript = MeetingEvent.Transcript(text: text(.transcriptText), url: text(.transcriptURL))
         if let f = json(.transcriptIsFinal) { transcript.isFinal = f.boolValue }
-        if case .each(let items, let sub)? = fields.rules[.transcriptSegments] {
+        if case .each(let items, let sub)? = fields[.transcriptSegments] {
             let segments: [MeetingEvent.Transcript.Segment] = Self.elements(items, scope).compactMap { el in
                 let s = scope.with(element: el)
                 guard let t = sub["text"]?.evaluate(s).flatMap(MappingExpression.text) else { return nil }
