@@ -239,3 +239,19 @@ import Testing
     #expect(sink.delivered == ["t"])
     engine.stop()
 }
+
+@Test func retentionFloorIsTheSlowestSinksCursor() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let fast = ScriptedSink(name: "fast")
+    let stuck = ScriptedSink(name: "stuck") { _, _ in .retry(reason: "HTTP 500", after: nil) }
+    let engine = try h.engine([ConfiguredSink(sink: fast), ConfiguredSink(sink: stuck, retry: fastRetry([60]))])
+    let start = h.journal.end
+    engine.start()
+    defer { engine.stop() }
+    append(h.journal, makeEvent("1", session: "A"))
+    append(h.journal, makeEvent("2", session: "A"))
+    #expect(eventually { fast.delivered.count == 2 && stuck.attempts.count == 1 })
+    #expect(eventually { engine.status().first { $0.name == "fast" }?.cursor == h.journal.end })
+    #expect(engine.retentionFloor() == start)
+}

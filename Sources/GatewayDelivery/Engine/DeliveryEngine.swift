@@ -81,6 +81,13 @@ public final class DeliveryEngine: Sendable {
 
     public func status() -> [SinkStatus] { dispatchers.map { $0.status() } }
 
+    /// The oldest journal position any sink still needs (its cursor or an older requeued record):
+    /// journal segments wholly before it may go once retention allows
+    /// (`journal.removeSegments(fullyBefore:olderThan:)`). nil when there are no sinks.
+    public func retentionFloor() -> JournalPosition? {
+        dispatchers.compactMap { $0.oldestNeeded() }.min()
+    }
+
     public func pause(_ sink: String, reason: String = "paused by an operator") throws(DeliveryError) {
         let d = try dispatcher(sink)
         do { try d.pause(reason: reason) } catch { throw .storage(error) }

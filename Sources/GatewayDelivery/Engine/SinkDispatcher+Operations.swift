@@ -24,6 +24,12 @@ extension SinkDispatcher {
         }
     }
 
+    func oldestNeeded() -> JournalPosition? {
+        let requeued = store.state.requeued.min()
+        let cursor = shared.withLock { $0.cursor }
+        return requeued.map { min($0, cursor) } ?? cursor
+    }
+
     func pause(reason: String) throws(StoreError) {
         let state = PauseState(reason: reason, since: clock.now())
         try store.update([.pause(state)])
