@@ -19,9 +19,15 @@ extension Connection {
             switch r {
             case .bytes(let n):
                 if parser.isIdle && readStart == readEnd { headStartedAt = loop.now }
+                let drained = n < input.count - start
                 readEnd += n
                 lastActivity = loop.now
                 processInput()
+                // A short read of a plain socket emptied its receive queue; with edge-triggered epoll
+                // any later byte raises a new event, so the read that would only say EAGAIN is
+                // skipped (one syscall less per request). TLS may hold decrypted bytes back, and a
+                // FIN must still be read, so those keep reading.
+                if drained && transport.tls == nil && !peerHangup { return }
             case .wouldBlock:
                 return
             case .eof:

@@ -35,6 +35,8 @@ final class Connection {
     /// The last queued response said `Connection: close`; close once it is written.
     var closeAfterFlush = false
     var readClosed = false
+    /// epoll reported the peer's FIN or an error: read on to EOF instead of stopping at a short read.
+    var peerHangup = false
     /// Reading stopped because `maxPipelined` requests await responses.
     var readPaused = false
     var lingering = false
@@ -62,8 +64,9 @@ final class Connection {
         headStartedAt = loop.now
     }
 
-    func drive() {
+    func drive(hangup: Bool = false) {
         guard !closed else { return }
+        if hangup { peerHangup = true }
         if !transport.handshakeDone {
             switch transport.handshake() {
             case .bytes: break

@@ -123,7 +123,9 @@ final class EventLoop: @unchecked Sendable {
                     if !stopping, let grace = shutdownRequest.withLock({ $0 }) { beginShutdown(grace: grace) }
                 } else {
                     let fd = Int(tag & 0xFFFF_FFFF)
-                    if fd < connections.count, let c = connections[fd], c.id == tag { c.drive() }
+                    if fd < connections.count, let c = connections[fd], c.id == tag {
+                        c.drive(hangup: events[i].events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0)
+                    }
                 }
             }
             if now >= nextTick {
