@@ -104,9 +104,33 @@ import GatewayConfig
         #expect(t("2026-02-09 08:58:13Z") == "2026-02-09T08:58:13Z")
         #expect(t("2024-02-29T00:00:00Z") == "2024-02-29T00:00:00Z")
         #expect(t("1969-12-31T23:59:59.5Z") == "1969-12-31T23:59:59.500Z")
+        // More than nine fraction digits: the extra ones are dropped, never a crash.
+        #expect(t("2026-02-09T08:58:13.123456789012Z") == "2026-02-09T08:58:13.123456789Z")
+        // Outside 1677–2262 a 64-bit nanosecond count cannot hold the time: no value, no trap.
+        #expect(t("9999-12-31T23:59:59Z") == nil)
+        #expect(t("0001-01-01T00:00:00Z") == nil)
         for bad in ["2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-11-15", "2024-11-15T25:00:00Z",
                     "2024-11-15T21:12:01.Z", "2024-11-15T21:12:01ZZ", "2024-11-15T21:12:01+2", "yesterday"] {
             #expect(t(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func timeParsingSurvivesArbitraryText() {
+        // Vendor text reaches this parser unfiltered: any input gives a time or nil, never a trap.
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789-+:.,TtZz ".utf8)
+        let base = Array("2026-02-09T08:58:13.406739+00:00".utf8)
+        for _ in 0..<20_000 {
+            var b = base
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let i = Int.random(in: 0..<b.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: b[i] = alphabet.randomElement(using: &rng)!
+                case 1: b.insert(alphabet.randomElement(using: &rng)!, at: i)
+                default: if b.count > 1 { b.remove(at: i) }
+                }
+            }
+            _ = TimeConversion.parseISO8601(String(decoding: b, as: UTF8.self))
         }
     }
 
@@ -120,6 +144,9 @@ import GatewayConfig
         #expect(TimeConversion.timestamp(from: .number("1714608475"), format: .auto) == Timestamp(seconds: 1714608475))
         #expect(TimeConversion.timestamp(from: .string("2024-05-02T00:07:55Z"), format: .epochMilliseconds) == nil)
         #expect(TimeConversion.timestamp(from: .number("1e400"), format: .epochSeconds) == nil)
+        #expect(TimeConversion.timestamp(from: .number("9223372036854775807"), format: .epochMilliseconds) == nil)
+        #expect(TimeConversion.timestamp(from: .number("9223372036.9"), format: .epochSeconds) == nil)
+        #expect(TimeConversion.timestamp(from: .string("-1.5"), format: .epochSeconds) == Timestamp(nanoseconds: -1_500_000_000))
         #expect(TimeConversion.timestamp(from: .bool(true), format: .auto) == nil)
     }
 

@@ -65,7 +65,8 @@ public enum TimeConversion {
         let (base, o1) = whole.multipliedReportingOverflow(by: scale)
         guard !o1 else { return nil }
         let negative = parts[0].hasPrefix("-")
-        return Timestamp(nanoseconds: negative ? base - frac : base + frac)
+        let (total, o2) = negative ? base.subtractingReportingOverflow(frac) : base.addingReportingOverflow(frac)
+        return o2 ? nil : Timestamp(nanoseconds: total)
     }
 
     /// `YYYY-MM-DD[T| ]hh:mm[:ss[.f{1,9}]][Z|±hh:mm|±hhmm|±hh]`; no zone means UTC.
@@ -111,7 +112,8 @@ public enum TimeConversion {
                     i += 1
                 }
                 guard digits > 0 else { return nil }
-                for _ in digits..<9 where digits < 9 { nanos *= 10 }
+                // Digits beyond nanoseconds were read and dropped above; scale shorter fractions up.
+                if digits < 9 { for _ in digits..<9 { nanos *= 10 } }
             }
         }
         guard hour < 24, minute < 60, second < 61 else { return nil }
@@ -138,7 +140,11 @@ public enum TimeConversion {
         guard i == b.count else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let secs = Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
-        return Timestamp(nanoseconds: secs * 1_000_000_000 + nanos)
+        // Nanoseconds since 1970 in 64 bits reach the years 1677–2262: a vendor writing year 9999
+        // gets no time rather than a trap.
+        let (ns, o1) = secs.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, o2) = ns.addingReportingOverflow(nanos)
+        return o1 || o2 ? nil : Timestamp(nanoseconds: total)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
