@@ -168,6 +168,20 @@ import Glibc
         #expect(c.isClosedByPeer())
     }
 
+    @Test func acceptsHeadLargerThanTheInitialReadBufferWithinHeaderLimit() throws {
+        try withServer({ $0.headerLimit = 32 * 1024 }) { port, _ in
+            let c = try RawClient(port: port)
+            let big = String(repeating: "v", count: 20_000)
+            c.send("POST /big HTTP/1.1\r\nHost: h\r\nX-Big: \(big)\r\nContent-Length: 2\r\n\r\nok")
+            let r = try c.readResponse()
+            #expect(r.status == 200)
+            #expect(r.text == "ok")
+            // The connection stays usable after the buffer grew.
+            c.send("GET /after HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try c.readResponse().headers["x-path"] == "/after")
+        }
+    }
+
     @Test func servesManyConnectionsAcrossLoops() throws {
         try withServer({ $0.eventLoops = 2 }) { port, _ in
             let clients = try (0..<20).map { _ in try RawClient(port: port) }

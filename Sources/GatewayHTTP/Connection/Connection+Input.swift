@@ -8,10 +8,15 @@ extension Connection {
             if readEnd == input.count {
                 compact(force: true)
                 if readEnd == input.count {
-                    // Cannot happen while the buffer is larger than the header limit; refuse
-                    // rather than grow without bound if it ever does.
-                    failRequest(.headerTooLarge)
-                    return
+                    // Only a head can fill the buffer (body bytes are consumed as they arrive):
+                    // grow it up to the header limit's size; the parser answers 431 before the
+                    // maximum is reached, so the last branch is a guard, not a path.
+                    let maximum = loop.settings.readBufferSize
+                    guard input.count < maximum else {
+                        failRequest(.headerTooLarge)
+                        return
+                    }
+                    input.append(contentsOf: repeatElement(0, count: min(input.count, maximum - input.count)))
                 }
             }
             let start = readEnd

@@ -13,7 +13,7 @@ final class Connection {
     let remoteAddress: String
 
     var parser: HTTPRequestParser
-    /// Read buffer, allocated once; unconsumed bytes are `input[readStart..<readEnd]`.
+    /// Read buffer, reused for the connection's life; unconsumed bytes are `input[readStart..<readEnd]`.
     var input: [UInt8]
     var readStart = 0
     var readEnd = 0
@@ -58,7 +58,9 @@ final class Connection {
         self.transport = transport
         self.remoteAddress = remoteAddress
         parser = HTTPRequestParser(limits: loop.settings.parserLimits)
-        input = [UInt8](repeating: 0, count: loop.settings.readBufferSize)
+        // Small to start (a webhook head is a few hundred bytes; 1024 idle keep-alive connections
+        // then hold 4 MiB, not 17), grown for a large head only.
+        input = [UInt8](repeating: 0, count: min(4096, loop.settings.readBufferSize))
         acceptedAt = loop.now
         lastActivity = loop.now
         headStartedAt = loop.now

@@ -12,7 +12,7 @@ struct LoopSettings: Sendable {
     var lingerTimeout: UInt64 = 1_000_000_000
     /// Requests read ahead of their responses on one connection; past this, reading pauses.
     var maxPipelined = 32
-    /// Size of each connection's read buffer (always larger than the header limit).
+    /// Largest size a connection's read buffer grows to (always larger than the header limit).
     var readBufferSize: Int
     /// How often deadlines are checked: a fraction of the shortest timeout, 5 ms to 100 ms.
     var tick: UInt64
