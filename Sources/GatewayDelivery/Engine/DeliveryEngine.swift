@@ -42,10 +42,10 @@ public final class DeliveryEngine: Sendable {
         }
         dispatchers = built
         self.logger = logger
-        let all = built
+        // Weak: the journal outlives an engine replaced by a reload, and must not keep it alive.
         journal.onCommit { [weak self] in
-            guard self != nil else { return }
-            for d in all { d.doorbell.ring() }
+            guard let self else { return }
+            for d in self.dispatchers { d.doorbell.ring() }
         }
         metrics.attach { [weak self] in self?.status() ?? [] }
     }
@@ -65,7 +65,10 @@ public final class DeliveryEngine: Sendable {
 
     /// Waits for in-flight deliveries (each bounded by its sink's timeout), makes every sink's
     /// progress durable and closes the sinks. Call once; later calls return at once.
-    public func stop() {
+    public func stop() { stop(persist: true) }
+
+    /// Stops without writing pending acknowledgements, as a crash would.
+    func stop(persist: Bool) {
         let first = state.withLock { s -> Bool in
             guard !s.stopped else { return false }
             s.stopped = true
@@ -74,7 +77,7 @@ public final class DeliveryEngine: Sendable {
         guard first else { return }
         // Sinks stop in parallel: one slow receiver must not hold up the others' final flush.
         let group = DispatchGroupBox()
-        for d in dispatchers { group.run { d.stop() } }
+        for d in dispatchers { group.run { d.stop(persist: persist) } }
         group.wait()
         logger.info("delivery stopped")
     }

@@ -104,9 +104,23 @@ struct DeliveryQueue {
         return nil
     }
 
-    /// The earliest time an item could become eligible (nil when nothing is pending).
+    /// The earliest time an item that is not held back by ordering becomes due (nil when none
+    /// is): workers sleep until then. Items waiting behind their partition's head do not count,
+    /// or a worker would spin while a session's first event waits to retry.
     func nextDue() -> Timestamp? {
-        items.values.lazy.filter { $0.state == .pending }.map(\.nextAttemptAt).min()
+        var blocked: Set<String> = []
+        var earliest: Timestamp?
+        for id in order {
+            guard let item = items[id] else { continue }
+            let key = ordering == .perSession ? item.event.partitionKey : nil
+            if let key {
+                if busyPartitions.contains(key) || blocked.contains(key) { continue }
+                blocked.insert(key)
+            }
+            guard item.state == .pending else { continue }
+            if earliest == nil || item.nextAttemptAt < earliest! { earliest = item.nextAttemptAt }
+        }
+        return earliest
     }
 
     /// The item is delivered or dead-lettered. It leaves memory at once: a stream record only

@@ -109,7 +109,9 @@ final class SinkDispatcher: Sendable {
     }
 
     /// Lets in-flight deliveries finish, writes the final cursor, closes the sink and its state.
-    func stop() {
+    /// `persist: false` leaves the last acknowledgements unwritten, which is what a crash does
+    /// (tests use it to prove such events are delivered again).
+    func stop(persist: Bool = true) {
         shared.withLock {
             $0.running = false
             $0.stopping = true
@@ -117,8 +119,10 @@ final class SinkDispatcher: Sendable {
         doorbell.ring()
         workers.wait()
         coordinator.wait()
-        advanceCursor()
-        flush(force: true)
+        if persist {
+            advanceCursor()
+            flush(force: true)
+        }
         configured.sink.close()
         store.close()
     }
