@@ -12,7 +12,7 @@ import Testing
         secret: ${env:RECALL_SECRET}
     """
     static let env = ["RECALL_SECRET": IngressHarness.svixSecret]
-    static let botDone = #"{"event":"bot.done","data":{"data":{"code":"done","sub_code":null,"updated_at":"2024-11-15T21:12:01.000000Z"},"bot":{"id":"3be05ff8-87cd-4c40-8b54-ee2636abb4f3","metadata":{"customer":"acme"}}}}"#
+    static let botDone: String = #"{"event":"bot.done","data":{"data":{"code":"done","sub_code":null,"updated_at":"2024-11-15T21:12:01.000000Z"},"bot":{"id":"3be05ff8-87cd-4c40-8b54-ee2636abb4f3","metadata":{"customer":"acme"}}}}"#
 
     @Test func acceptsAVerifiedWebhookOnlyAfterJournalingIt() throws {
         let h = try IngressHarness(sources: Self.recallSource, environment: Self.env)

@@ -50,6 +50,14 @@ class Sink(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A gateway killed mid-delivery resets its connection: expected here, not worth a traceback."""
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass
+
+
 def signed(msg_id, bot):
     ts = str(int(time.time()))
     body = ('{"event":"bot.done","data":{"data":{"code":"done","sub_code":null,"updated_at":"2026-01-01T00:00:00Z"},'
@@ -72,7 +80,7 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="gw-crash-")
     sink_port, gw_port = free_port(), free_port()
-    sink = http.server.ThreadingHTTPServer(("127.0.0.1", sink_port), Sink)
+    sink = QuietServer(("127.0.0.1", sink_port), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
 
     config = os.path.join(tmp, "gateway.yaml")

@@ -32,18 +32,18 @@ extension CLI {
         let logger = Logger(level: c.log.level, handler: StderrLogHandler(format: c.log.format == .json ? .json : .text))
         for w in setup.warnings { logger.warning("\(w)") }
         let gateway: Gateway
-        let port: Int
+        let ports: (webhooks: Int, admin: Int?)
         do {
             gateway = try Gateway(setup: setup, secrets: env.secrets, logger: logger)
-            port = try gateway.start()
+            ports = try gateway.start()
         } catch {
             logger.error("cannot start: \(error)")
             return .unavailable
         }
         logger.info("webhook-gateway \(version) listening", [
-            ("address", "\(c.server.listen.host):\(port)"), ("sources", setup.graph.sources.map(\.name).joined(separator: ",")),
+            ("address", "\(c.server.listen.host):\(ports.webhooks)"), ("sources", setup.graph.sources.map(\.name).joined(separator: ",")),
             ("sinks", setup.sinks.map(\.envelope.name).joined(separator: ",")), ("storage", c.storage.path),
-            ("fsync", "\(c.storage.fsync)"), ("admin", c.admin.enabledToken == nil ? "off" : c.admin.listen.description)])
+            ("fsync", "\(c.storage.fsync)"), ("admin", ports.admin.map { "\(c.admin.listen.host):\($0)" } ?? "off")])
         while true {
             switch SignalWaiter.next() {
             case .reload:

@@ -73,16 +73,17 @@ final class Gateway: Sendable {
         JournalMetrics.register(registry, journal: journal)
     }
 
-    /// Starts delivery and the listeners; returns the bound webhook port.
-    func start() throws(StartupError) -> Int {
+    /// Starts delivery and the listeners; returns the bound ports (useful when configured as 0).
+    func start() throws(StartupError) -> (webhooks: Int, admin: Int?) {
         delivery.start()
         let port: Int
         do { port = try server.start() } catch { throw StartupError("cannot listen on \(setup.withLock { $0.configuration.server.listen }): \(error)") }
+        var adminPort: Int?
         if let admin {
-            do { _ = try admin.start() } catch { throw StartupError("cannot listen for the admin API: \(error)") }
+            do { adminPort = try admin.start() } catch { throw StartupError("cannot listen for the admin API: \(error)") }
         }
         health.markStarted()
-        return port
+        return (port, adminPort)
     }
 
     /// Re-reads the configuration and provider files and swaps the routing graph. An invalid

@@ -1,0 +1,170 @@
+// A whole gateway in-process (storage, delivery, both listeners) configured from a YAML file:
+// the admin API with its token, reload (valid and invalid), and the /metrics format.
+
+import Foundation
+@testable import GatewayRuntime
+import GatewayCore
+import GatewayHTTP
+import Testing
+
+final class RunningGatewayHarness: @unchecked Sendable {  // used from one test at a time
+    let directory: String
+    let configPath: String
+    let gateway: Gateway
+    let ports: (webhooks: Int, admin: Int?)
+    let client = HTTPClient()
+    static let token = "admin-token-for-tests"
+
+    static func config(directory: String, extraSources: String = "") -> String {
+        """
+        server:
+          listen: 127.0.0.1:0
+          event_loops: 1
+        storage:
+          path: \(directory)/data
+          fsync: always
+        providers_dir: \(IngressHarness.repositoryRoot)/providers
+        sources:
+          - name: recall
+            provider: recall
+            secret: \(IngressHarness.svixSecret)
+        \(extraSources)
+        sinks:
+          - name: file
+            type: file
+            path: \(directory)/events.jsonl
+        admin:
+          listen: 127.0.0.1:0
+          token: ${env:ADMIN_TOKEN}
+        log:
+          level: error
+        """
+    }
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "gw-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        configPath = directory + "/gateway.yaml"
+        try Self.config(directory: directory).write(toFile: configPath, atomically: true, encoding: .utf8)
+        let resolver = SecretResolver(environment: { $0 == "ADMIN_TOKEN" ? RunningGatewayHarness.token : nil }, readFile: { _ in nil })
+        let setup = try GatewaySetup.load(configPath: configPath, secrets: resolver)
+        gateway = try Gateway(setup: setup, secrets: resolver, logger: .silent)
+        ports = try gateway.start()
+    }
+
+    deinit {
+        gateway.stop()
+        client.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func admin(_ method: String, _ path: String, token: String? = RunningGatewayHarness.token, body: String = "") throws -> HTTPClientResponse {
+        var h = HeaderFields()
+        if let token { h.add("authorization", "Bearer \(token)") }
+        return try client.send(HTTPClientRequest(method: method, url: HTTPURL("http://127.0.0.1:\(ports.admin!)\(path)")!, headers: h, body: Array(body.utf8)))
+    }
+
+    func webhook(_ path: String, body: String, headers: HeaderFields) throws -> HTTPClientResponse {
+        var h = headers
+        h.set("content-type", "application/json")
+        return try client.send(HTTPClientRequest(method: "POST", url: HTTPURL("http://127.0.0.1:\(ports.webhooks)\(path)")!, headers: h, body: Array(body.utf8)))
+    }
+
+    func signedRecall(_ body: String) -> HeaderFields {
+        gateway.setup.withLock { $0.providers["recall"]! }.verification
+            .sign(body: Array(body.utf8), secret: Secret(IngressHarness.svixSecret), timestamp: .now(), messageID: "msg_\(UUID().uuidString)")
+    }
+}
+
+@Suite(.serialized) struct GatewayTests {
+    static func text(_ r: HTTPClientResponse) -> String { String(decoding: r.body, as: UTF8.self) }
+
+    @Test func adminAPIRequiresTheBearerToken() throws {
+        let g = try RunningGatewayHarness()
+        #expect(try g.admin("GET", "/admin/sinks", token: nil).status == 401)
+        #expect(try g.admin("GET", "/admin/sinks", token: "wrong").status == 401)
+        let ok = try g.admin("GET", "/admin/sinks")
+        #expect(ok.status == 200)
+        #expect(Self.text(ok).contains(#""name":"file""#))
+        #expect(try g.admin("GET", "/healthz", token: nil).status == 200)
+        #expect(try g.admin("GET", "/admin/nope").status == 404)
+        #expect(try g.admin("GET", "/admin/sinks/file/pause").status == 405)
+    }
+
+    @Test func adminAPIListsEventsAndShowsWhereOneStands() throws {
+        let g = try RunningGatewayHarness()
+        let body = IngressTests.botDone
+        let r = try g.webhook("/webhooks/recall", body: body, headers: g.signedRecall(body))
+        #expect(r.status == 200)
+        let list = try g.admin("GET", "/admin/events?type=session.*")
+        #expect(list.status == 200)
+        #expect(Self.text(list).contains(#""type":"session.completed""#))
+        let id = try #require(Self.text(r).split(separator: "\"").first { $0.hasPrefix("evt_") }.map(String.init))
+        // Delivery is asynchronous: wait until the file sink has it.
+        var state = ""
+        for _ in 0..<100 {
+            state = Self.text(try g.admin("GET", "/admin/events/\(id)"))
+            if state.contains(#""state":"done""#) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(state.contains(#""file":{"state":"done"}"#))
+        #expect(try g.admin("GET", "/admin/events/evt_missing").status == 404)
+        #expect(try g.admin("GET", "/admin/events?bogus=1").status == 400)
+    }
+
+    @Test func adminAPIPausesResumesTestsAndReplays() throws {
+        let g = try RunningGatewayHarness()
+        #expect(try g.admin("POST", "/admin/sinks/file/pause").status == 200)
+        #expect(Self.text(try g.admin("GET", "/admin/sinks")).contains(#""reason":"#))
+        #expect(try g.admin("POST", "/admin/sinks/file/resume").status == 200)
+        let test = try g.admin("POST", "/admin/sinks/file/test")
+        #expect(Self.text(test).contains(#""delivered":true"#))
+        let lines = try String(contentsOfFile: g.directory + "/events.jsonl", encoding: .utf8)
+        #expect(lines.contains(#""type":"provider.test""#))
+        #expect(try g.admin("POST", "/admin/sinks/nope/pause").status == 404)
+        #expect(try g.admin("GET", "/admin/sinks/file/dead-letters").status == 200)
+        #expect(try g.admin("POST", "/admin/sinks/file/dead-letters/retry", body: "not json").status == 400)
+        let replay = try g.admin("POST", "/admin/sinks/file/replay?from=2020-01-01T00:00:00Z")
+        #expect(replay.status == 200)
+    }
+
+    @Test func reloadAddsASourceAndKeepsServingThroughAnInvalidFile() throws {
+        let g = try RunningGatewayHarness()
+        let body = #"{"event":"call_ended","call":{"call_id":"c1","start_timestamp":1700000000000}}"#
+        func retell() throws -> Int {
+            let headers = g.gateway.setup.withLock { $0.providers["retell"]! }.verification
+                .sign(body: Array(body.utf8), secret: Secret("test-api-key"), timestamp: .now(), messageID: "")
+            return try g.webhook("/webhooks/retell", body: body, headers: headers).status
+        }
+        #expect(try retell() == 404)
+        let extra = """
+          - name: retell
+            provider: retell
+            secret: test-api-key
+        """
+        try RunningGatewayHarness.config(directory: g.directory, extraSources: extra).write(toFile: g.configPath, atomically: true, encoding: .utf8)
+        g.gateway.reload()
+        #expect(try retell() == 200)
+        try "sources: [ {name: broken".write(toFile: g.configPath, atomically: true, encoding: .utf8)
+        g.gateway.reload()
+        #expect(try retell() == 200, "the previous configuration keeps serving")
+    }
+
+    @Test func metricsPassAPrometheusTextFormatParser() throws {
+        let g = try RunningGatewayHarness()
+        let body = IngressTests.botDone
+        _ = try g.webhook("/webhooks/recall", body: body, headers: g.signedRecall(body))
+        _ = try g.webhook("/webhooks/recall", body: body, headers: HeaderFields())
+        let metrics = try g.client.send(HTTPClientRequest(method: "GET", url: HTTPURL("http://127.0.0.1:\(g.ports.webhooks)/metrics")!))
+        let text = Self.text(metrics)
+        for name in ["gateway_requests_total", "gateway_verification_failures_total", "gateway_ingest_duration_seconds_bucket",
+                     "gateway_journal_fsyncs_total", "process_resident_memory_bytes", "gateway_build_info", "gateway_open_connections"] {
+            #expect(text.contains(name), "\(name) missing")
+        }
+        #expect(text.contains(#"gateway_verification_failures_total{source="recall",reason="missing_header"} 1"#))
+        let file = g.directory + "/metrics.txt"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let (status, output) = try Binary.run(["sh", "-c", "python3 \(IngressHarness.repositoryRoot)/Tests/e2e/prom_check.py < \(file)"], timeout: 30)
+        #expect(status == 0, "\(output)")
+    }
+}
