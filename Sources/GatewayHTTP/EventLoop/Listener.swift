@@ -9,7 +9,14 @@ import Glibc
 #endif
 
 enum Listener {
-    static func open(host: String, port: Int, backlog: Int) throws(HTTPServerError) -> (fd: Int32, port: Int) {
+    /// Fails with EADDRINUSE if anything already listens on host:port. SO_REUSEPORT would otherwise
+    /// let a second gateway (same user) bind the same port silently and take half the traffic.
+    static func ensureAvailable(host: String, port: Int) throws(HTTPServerError) {
+        let (fd, _) = try open(host: host, port: port, backlog: 0, reusePort: false, listen: false)
+        close(fd)
+    }
+
+    static func open(host: String, port: Int, backlog: Int, reusePort: Bool = true, listen shouldListen: Bool = true) throws(HTTPServerError) -> (fd: Int32, port: Int) {
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
         hints.ai_family = AF_UNSPEC
@@ -26,7 +33,7 @@ enum Listener {
         var one: Int32 = 1
         let size = socklen_t(MemoryLayout<Int32>.size)
         guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, size) == 0,
-              setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, size) == 0
+              !reusePort || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, size) == 0
         else {
             let e = HTTPServerError.system("setsockopt SO_REUSEPORT")
             close(fd)
@@ -37,7 +44,7 @@ enum Listener {
             close(fd)
             throw e
         }
-        guard listen(fd, Int32(backlog)) == 0 else {
+        guard !shouldListen || listen(fd, Int32(backlog)) == 0 else {
             let e = HTTPServerError.system("listen \(host):\(port)")
             close(fd)
             throw e

@@ -39,6 +39,7 @@ public final class HTTPServer: Sendable {
             // but OpenSSL writes with plain write(2).
             signal(SIGPIPE, SIG_IGN)
             let c = configuration
+            if c.port != 0 { try Listener.ensureAvailable(host: c.host, port: c.port) }
             let settings = LoopSettings(c)
             var listeners: [Int32] = []
             var port = c.port
