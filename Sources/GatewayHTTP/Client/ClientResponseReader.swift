@@ -12,8 +12,10 @@ struct ClientResponseReader<Source: ClientByteSource> {
     var source: Source
     let maxHeadBytes: Int
     let maxBody: Int
-    private var buffer: [UInt8] = []
+    /// Received bytes live in storage[start..<end]; storage only grows when one line outgrows it.
+    private var storage = [UInt8](repeating: 0, count: 16 * 1024)
     private var start = 0
+    private var end = 0
     private var sawAnyByte = false
 
     init(source: Source, maxHeadBytes: Int = 64 * 1024, maxBody: Int) {
@@ -23,7 +25,7 @@ struct ClientResponseReader<Source: ClientByteSource> {
     }
 
     /// Bytes received past the end of the response (a misbehaving server); the connection is then not reusable.
-    var hasUnreadBytes: Bool { start < buffer.count }
+    var hasUnreadBytes: Bool { start < end }
 
     /// The response, and whether the connection may carry another request afterwards.
     mutating func readResponse(requestMethod: String) throws(HTTPClientError) -> (response: HTTPClientResponse, keepAlive: Bool) {
@@ -164,11 +166,10 @@ struct ClientResponseReader<Source: ClientByteSource> {
     private mutating func readUntilClose() throws(HTTPClientError) -> [UInt8] {
         var out: [UInt8] = []
         while true {
-            if start < buffer.count {
-                let available = buffer.count - start
-                guard available <= maxBody - out.count else { throw .responseTooLarge(limit: maxBody) }
-                out.append(contentsOf: buffer[start...])
-                start = buffer.count
+            if start < end {
+                guard end - start <= maxBody - out.count else { throw .responseTooLarge(limit: maxBody) }
+                out.append(contentsOf: storage[start..<end])
+                start = end
             }
             guard try fill() else { return out }
         }
@@ -180,11 +181,11 @@ struct ClientResponseReader<Source: ClientByteSource> {
     private mutating func take(_ n: Int, into out: inout [UInt8]) throws(HTTPClientError) {
         var remaining = n
         while remaining > 0 {
-            if start == buffer.count {
+            if start == end {
                 guard try fill() else { throw .closed("server closed the connection in the middle of the response body") }
             }
-            let count = min(remaining, buffer.count - start)
-            out.append(contentsOf: buffer[start..<(start + count)])
+            let count = min(remaining, end - start)
+            out.append(contentsOf: storage[start..<(start + count)])
             start += count
             remaining -= count
         }
@@ -192,27 +193,26 @@ struct ClientResponseReader<Source: ClientByteSource> {
 
     /// One line without its CRLF (a bare LF is accepted, RFC 9112 §2.2), charged against `budget`.
     private mutating func readLine(budget: inout Int, what: String) throws(HTTPClientError) -> ArraySlice<UInt8> {
-        var scanned = start
+        var scanned = 0  // bytes after `start` already searched for LF
         while true {
-            if let lf = buffer[scanned...].firstIndex(of: 0x0A) {
+            if let lf = storage[(start + scanned)..<end].firstIndex(of: 0x0A) {
                 let length = lf + 1 - start
                 guard length <= budget else { throw Self.overBudget(what) }
                 budget -= length
-                var end = lf
-                if end > start && buffer[end - 1] == 0x0D { end -= 1 }
-                let line = buffer[start..<end]
+                var lineEnd = lf
+                if lineEnd > start && storage[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                // A copy, so the storage stays uniquely referenced and is never copied on write.
+                let line = ArraySlice(Array(storage[start..<lineEnd]))
                 start = lf + 1
                 guard !line.contains(0x0D), !line.contains(0x00) else { throw .protocolError("CR or NUL inside the \(what)") }
                 return line
             }
-            guard buffer.count - start <= budget else { throw Self.overBudget(what) }
-            scanned = buffer.count
-            let before = buffer.count - start
+            scanned = end - start
+            guard scanned <= budget else { throw Self.overBudget(what) }
             guard try fill() else {
                 if !sawAnyByte { throw .closed("server closed the connection without sending a response") }
                 throw .closed("server closed the connection inside the \(what)")
             }
-            scanned = start + before
         }
     }
 
@@ -220,29 +220,33 @@ struct ClientResponseReader<Source: ClientByteSource> {
         what == "chunk terminator" ? .protocolError("chunk data not followed by CRLF") : .protocolError("\(what) too long")
     }
 
-    /// Reads more bytes into the buffer; false at end of stream.
+    /// Reads more bytes into storage; false at end of stream.
     private mutating func fill() throws(HTTPClientError) -> Bool {
-        if start > 0 && (start == buffer.count || start >= 16 * 1024) {
-            buffer.removeSubrange(0..<start)
+        if start == end {
             start = 0
+            end = 0
+        } else if end == storage.count {
+            if start > 0 {
+                // Move the unread tail to the front instead of growing.
+                let unread = end - start
+                storage.withUnsafeMutableBytes { raw in
+                    raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: unread)
+                }
+                start = 0
+                end = unread
+            } else {
+                storage.append(contentsOf: [UInt8](repeating: 0, count: storage.count))
+            }
         }
-        let old = buffer.count
-        let chunk = 16 * 1024
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
         var sourceCopy = source
-        let result: Result<Int, HTTPClientError> = buffer.withUnsafeMutableBytes { raw in
-            let target = UnsafeMutableRawBufferPointer(rebasing: raw[old...])
+        let from = end
+        let result: Result<Int, HTTPClientError> = storage.withUnsafeMutableBytes { raw in
+            let target = UnsafeMutableRawBufferPointer(rebasing: raw[from...])
             do throws(HTTPClientError) { return .success(try sourceCopy.read(into: target)) } catch { return .failure(error) }
         }
         source = sourceCopy
-        let n: Int
-        switch result {
-        case .success(let count): n = count
-        case .failure(let error):
-            buffer.removeSubrange(old...)
-            throw error
-        }
-        buffer.removeSubrange((old + n)...)
+        let n = try result.get()
+        end += n
         if n > 0 { sawAnyByte = true }
         return n > 0
     }
