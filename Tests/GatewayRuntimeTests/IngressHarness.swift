@@ -28,13 +28,13 @@ final class IngressHarness: @unchecked Sendable {  // tests use it from one task
     let graph: IngressGraph
     let health = HealthState()
 
-    init(sources: String, environment: [String: String] = [:]) throws {
-        directory = NSTemporaryDirectory() + "ingress-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    init(sources: String, environment: [String: String] = [:], directory: String? = nil) throws {
+        self.directory = directory ?? NSTemporaryDirectory() + "ingress-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
         let yaml = """
         providers_dir: \(IngressHarness.repositoryRoot)/providers
         storage:
-          path: \(directory)
+          path: \(self.directory)
         sources:
         \(sources)
         """
@@ -45,8 +45,8 @@ final class IngressHarness: @unchecked Sendable {  // tests use it from one task
         let providers = ProviderRegistry.load(directory: configuration.providersDirectory, diagnostics: diagnostics)
         graph = IngressGraph(configuration: configuration, providers: providers, diagnostics: diagnostics)
         try diagnostics.throwIfAny()
-        journal = try Journal(directory: directory, options: JournalOptions(fsync: .never), logger: .silent)
-        dedupe = try DedupeIndex(directory: directory, logger: .silent)
+        journal = try Journal(directory: self.directory, options: JournalOptions(fsync: .always, segmentSize: 1 << 20), logger: .silent)
+        dedupe = try DedupeIndex(directory: self.directory, logger: .silent)
         let registry = MetricsRegistry()
         handler = IngressHandler(
             graph: graph, journal: journal, dedupe: dedupe, sessions: SessionStateTracker(), registry: registry,

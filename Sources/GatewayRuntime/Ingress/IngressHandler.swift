@@ -82,13 +82,13 @@ final class IngressHandler: HTTPHandler {
             }
             route = r
         }
-        ingest(webhook, route: route, requestID: requestID, traceparent: request.headers["traceparent"],
+        ingest(webhook, route: route, requestID: requestID, traceparent: TraceContext.traceparent(continuing: request.headers["traceparent"]),
                responder: responder, started: started)
     }
 
     // MARK: The ingest path
 
-    private func ingest(_ webhook: InboundWebhook, route: SourceRoute, requestID: String, traceparent: String?,
+    private func ingest(_ webhook: InboundWebhook, route: SourceRoute, requestID: String, traceparent: String,
                         responder: HTTPResponder, started: Timestamp) {
         if route.awaitsSecret {
             logger.warning("source has no secret configured: answering 503 until it is set", [
