@@ -276,3 +276,30 @@ import Testing
     // At least once: everything comes again, with the same event ids for receivers to dedupe.
     #expect(Set(second.delivered) == Set(first.delivered))
 }
+
+@Test func throughputWithANoOpSinkIsPrinted() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let count = 5000
+    for i in 0..<count { h.journal.append(makeEvent("n\(i)", session: "s\(i % 50)").encoded()) { _ in } }
+    #expect(eventually { h.journal.statistics.appends == count })
+    let sink = CountingSink()
+    // Start from the beginning of the journal: replay everything into the new sink's queue.
+    let engine = try h.engine([ConfiguredSink(sink: sink, concurrency: 4)])
+    let started = Date()
+    engine.start()
+    defer { engine.stop() }
+    _ = try engine.replay(sink: "test", filter: ReplayFilter())
+    #expect(eventually(timeout: 30) { sink.count.load(ordering: .relaxed) == count })
+    let seconds = Date().timeIntervalSince(started)
+    print("delivery throughput, no-op sink, per_session over 50 sessions, concurrency 4: \(Int(Double(count) / seconds)) events/s (\(count) events in \(String(format: "%.2f", seconds)) s)")
+}
+
+final class CountingSink: Sink {
+    let name = "test"
+    let count = Atomic<Int>(0)
+    func deliver(_ event: StoredEvent) -> DeliveryOutcome {
+        count.add(1, ordering: .relaxed)
+        return .delivered(status: 200)
+    }
+}

@@ -176,7 +176,9 @@ final class SinkDispatcher: Sendable {
             }
             let now = clock.now()
             shared.withLock { s in
-                s.requeueBacklog.removeFirst(backlog.count)
+                // By value, not by count: a replay may have merged new positions in meanwhile.
+                let taken = Set(backlog)
+                s.requeueBacklog.removeAll { taken.contains($0) }
                 for (position, event) in events {
                     if let event {
                         s.queue.appendRequeue(position: position, event: event, retry: s.retryStates.removeValue(forKey: position), now: now)

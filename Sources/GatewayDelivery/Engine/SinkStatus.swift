@@ -1,6 +1,6 @@
 // What the admin API and metrics show about one sink.
 
-public import GatewayCore
+import GatewayCore
 public import GatewayStore
 
 public struct SinkStatus: Sendable, Equatable {

@@ -1,7 +1,7 @@
 // Decoders of the built-in sink types' own keys. Each key is documented where it is read;
 // docs/CONFIGURATION.md repeats them for users.
 
-public import GatewayCore
+import GatewayCore
 import GatewayHTTP
 import GatewayTLS
 

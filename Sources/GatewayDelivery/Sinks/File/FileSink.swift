@@ -2,7 +2,7 @@
 // time. Durable by group commit: concurrent deliveries queue their lines, one caller writes the
 // whole batch and fdatasyncs once, and only then does any of them report `delivered`.
 
-public import GatewayCore
+import GatewayCore
 public import GatewayStore
 import Foundation
 

@@ -2,7 +2,7 @@
 // structured (the envelope as is), binary (attributes as `ce-*` headers, body = data), and the
 // bare `data` object for receivers that know nothing of CloudEvents.
 
-public import GatewayCore
+import GatewayCore
 
 public enum HTTPSinkMode: String, Sendable, CaseIterable {
     case structured, binary, data
