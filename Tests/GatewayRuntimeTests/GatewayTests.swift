@@ -5,6 +5,7 @@ import Foundation
 @testable import GatewayRuntime
 import GatewayCore
 import GatewayHTTP
+import Synchronization
 import Testing
 
 final class RunningGatewayHarness: @unchecked Sendable {  // used from one test at a time
@@ -148,6 +149,44 @@ final class RunningGatewayHarness: @unchecked Sendable {  // used from one test 
         try "sources: [ {name: broken".write(toFile: g.configPath, atomically: true, encoding: .utf8)
         g.gateway.reload()
         #expect(try retell() == 200, "the previous configuration keeps serving")
+    }
+
+    @Test func reloadsUnderLoadWithoutFailingARequest() throws {
+        let g = try RunningGatewayHarness()
+        let failures = Mutex(0), sent = Mutex(0)
+        let stop = Atomic<Bool>(false)
+        let senders = (0..<4).map { n in
+            Thread {
+                let client = HTTPClient()
+                defer { client.close() }
+                var i = 0
+                while !stop.load(ordering: .relaxed) {
+                    i += 1
+                    let body = IngressTests.botDone.replacingOccurrences(of: "3be05ff8", with: "\(n)-\(i)")
+                    var h = g.signedRecall(body)
+                    h.set("content-type", "application/json")
+                    let status = (try? client.send(HTTPClientRequest(
+                        method: "POST", url: HTTPURL("http://127.0.0.1:\(g.ports.webhooks)/webhooks/recall")!, headers: h,
+                        body: Array(body.utf8))).status) ?? -1
+                    sent.withLock { $0 += 1 }
+                    if status != 200 { failures.withLock { $0 += 1 } }
+                }
+            }
+        }
+        senders.forEach { $0.start() }
+        let valid = RunningGatewayHarness.config(directory: g.directory)
+        for round in 0..<6 {
+            Thread.sleep(forTimeInterval: 0.15)
+            // Alternate valid and invalid files: neither may fail a request in flight.
+            try (round % 2 == 0 ? valid + "\n# reload \(round)\n" : "sources: [").write(toFile: g.configPath, atomically: true, encoding: .utf8)
+            g.gateway.reload()
+        }
+        Thread.sleep(forTimeInterval: 0.15)
+        stop.store(true, ordering: .relaxed)
+        while senders.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.01) }
+        print("reload under load: \(sent.withLock { $0 }) requests, \(failures.withLock { $0 }) failed")
+        #expect(sent.withLock { $0 } > 50)
+        #expect(failures.withLock { $0 } == 0)
     }
 
     @Test func metricsPassAPrometheusTextFormatParser() throws {
