@@ -52,4 +52,17 @@ enum Binary {
         #expect(status == 0, "\(output.suffix(2000))")
         #expect(summary.contains("missing=0"))
     }
+
+    @Test(.timeLimit(.minutes(3)))
+    func outageRecoversInSessionOrderAndDeadLettersAreRetriedExactlyOnce() throws {
+        let binary = try #require(Binary.gateway, "webhook-gateway binary not found next to the tests")
+        let (status, output) = try Binary.run(
+            ["python3", IngressHarness.repositoryRoot + "/Tests/e2e/outage_test.py", "--binary", binary,
+             "--providers", IngressHarness.repositoryRoot + "/providers"],
+            timeout: 150)
+        print(output)
+        #expect(status == 0, "\(output.suffix(3000))")
+        #expect(output.contains("per_session_order=ok"))
+        #expect(output.contains("exactly_once=ok"))
+    }
 }
