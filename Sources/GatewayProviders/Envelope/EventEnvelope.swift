@@ -9,7 +9,8 @@ public enum EventEnvelope {
 
     /// The full envelope. `raw` must be the (already parsed, hence valid) JSON body, or nil to omit it.
     public static func write(_ event: MeetingEvent, id: String, partitionKey: String?, raw: [UInt8]?) -> [UInt8] {
-        var w = JSONWriter(capacity: 512 + (raw?.count ?? 0))
+        // A status event envelope is ~950 bytes before the raw body: size once, never regrow.
+        var w = JSONWriter(capacity: 1024 + (raw?.count ?? 0))
         w.beginObject()
         w.member("specversion", specVersion as String?)
         w.member("id", id as String?)
