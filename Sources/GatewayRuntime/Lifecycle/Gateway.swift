@@ -23,6 +23,7 @@ final class Gateway: Sendable {
     let ingress: IngressHandler
     let server: HTTPServer
     let admin: HTTPServer?
+    let retention: RetentionSweeper
     let setup: Mutex<GatewaySetup>
 
     /// Opens storage, starts delivery and the listeners. Throws a message for the operator.
@@ -53,6 +54,7 @@ final class Gateway: Sendable {
         } catch {
             throw StartupError("cannot start delivery: \(error)")
         }
+        retention = RetentionSweeper(journal: journal, delivery: delivery, retention: c.storage.retention.seconds, logger: logger.with("component", "retention"))
         ingress = IngressHandler(
             graph: setup.graph, journal: journal, dedupe: dedupe, sessions: SessionStateTracker(),
             registry: registry, metrics: IngressMetrics(registry: registry), health: health,
@@ -76,6 +78,7 @@ final class Gateway: Sendable {
     /// Starts delivery and the listeners; returns the bound ports (useful when configured as 0).
     func start() throws(StartupError) -> (webhooks: Int, admin: Int?) {
         delivery.start()
+        retention.start()
         let port: Int
         do { port = try server.start() } catch { throw StartupError("cannot listen on \(setup.withLock { $0.configuration.server.listen }): \(error)") }
         var adminPort: Int?
@@ -114,6 +117,7 @@ final class Gateway: Sendable {
         let grace = setup.withLock { $0.configuration.server.shutdownGrace.seconds }
         server.shutdown(grace: grace)
         admin?.shutdown(grace: 2)
+        retention.stop()
         delivery.stop()
         journal.close()
         dedupe.close()
