@@ -48,7 +48,8 @@ def main():
         if types.get(family) == "counter" and float(value) < 0:
             problems.append(f"{n}: negative counter")
         if types.get(family) == "histogram":
-            key = (family, re.sub(r',?le="[^"]*"', "", labels))
+            rest = re.sub(r',?le="[^"]*"', "", labels).replace("{,", "{")
+            key = (family, "" if rest == "{}" else rest)
             h = hist.setdefault(key, {"buckets": [], "count": None})
             if name.endswith("_bucket"):
                 le = re.search(r'le="([^"]*)"', labels)

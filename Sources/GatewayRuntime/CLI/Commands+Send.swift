@@ -67,18 +67,19 @@ extension CLI {
             case nil: for e in diagnostics.errors { err("webhook-gateway send: \(e.message)\n") }; return .usage
             }
         }
-        let samples = SamplePayloads(provider: provider)
+        let events = provider.sampleEvents
         if args.flag("list") || args.positionals.count == 1 {
             env.output.out("events \(provider.id) can send:\n")
-            for e in samples.events { env.output.out("  \(e)\n") }
+            for e in events { env.output.out("  \(e)\n") }
             return args.flag("list") ? .success : .usage
         }
         let event = args.positionals[1]
-        guard let sample = samples.sample(for: event) else {
-            err("webhook-gateway send: provider '\(provider.id)' has no fixture for event '\(event)'\(ConfigReader.suggestion(for: event, in: samples.events)); events: \(samples.events.joined(separator: ", "))\n")
+        guard let sample = provider.sample(forEvent: event) else {
+            err("webhook-gateway send: provider '\(provider.id)' has no fixture for event '\(event)'\(ConfigReader.suggestion(for: event, in: events)); events: \(events.joined(separator: ", "))\n")
             return .usage
         }
-        guard let secret = secrets.first ?? sample.secret else {
+        // The fixture's own (public test) secret is the fallback, so `send` works out of the box.
+        guard let secret = secrets.first ?? sample.secrets.first ?? sample.signing?.secret else {
             err("webhook-gateway send: no secret: pass --secret\n")
             return .usage
         }

@@ -13,5 +13,13 @@ enum JournalMetrics {
         counter("gateway_journal_batches_total", "Group-commit batches written (one write per batch).") { $0.batches }
         counter("gateway_journal_fsyncs_total", "fdatasync calls; appends_total / fsyncs_total is the mean batch size.") { $0.syncs }
         counter("gateway_journal_bytes_written_total", "Bytes written to journal segments.") { $0.bytesWritten }
+        let syncSeconds = registry.histogram("gateway_journal_fsync_duration_seconds", "fdatasync latency per group-commit batch.").labels()
+        let batchSize = registry.histogram(
+            "gateway_journal_batch_records", "Records per group-commit batch (one write, at most one fdatasync).",
+            buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096]).labels()
+        journal.onBatch { records, sync in
+            batchSize.observe(Double(records))
+            if let sync { syncSeconds.observe(sync) }
+        }
     }
 }

@@ -25,7 +25,12 @@ public final class Journal: Sendable {
         var segments: [SegmentInfo] = []
         var end: JournalPosition
         var listeners: [@Sendable () -> Void] = []
+        var batchObservers: [BatchObserver] = []
     }
+
+    /// Told after every committed batch: how many records it held, and how long its fdatasync took
+    /// (nil when the policy did not sync that batch). For metrics; runs on the writer thread.
+    public typealias BatchObserver = @Sendable (_ records: Int, _ syncSeconds: Double?) -> Void
 
     let directory: String
     let options: JournalOptions
@@ -101,6 +106,10 @@ public final class Journal: Sendable {
 
     /// Registers `listener`, called on the writer thread after every committed batch (delivery wakes
     /// its dispatchers from here). Must not block.
+    public func onBatch(_ observer: @escaping BatchObserver) {
+        shared.withLock { $0.batchObservers.append(observer) }
+    }
+
     public func onCommit(_ listener: @escaping @Sendable () -> Void) {
         shared.withLock { $0.listeners.append(listener) }
     }

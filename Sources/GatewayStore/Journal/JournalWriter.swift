@@ -119,6 +119,7 @@ final class JournalWriter: @unchecked Sendable {
             RecordFrame.appendHeader(to: &buffer, length: item.payload.count, crc: item.crc)
             buffer.append(contentsOf: item.payload)
         }
+        var syncSeconds: Double?
         do throws(StoreError) {
             if uncertainTail {
                 try file.truncate(to: start)
@@ -129,9 +130,11 @@ final class JournalWriter: @unchecked Sendable {
             journal.counters.bytesWritten.add(buffer.count, ordering: .relaxed)
             switch journal.options.fsync {
             case .always:
+                let syncStart = DispatchTime.now().uptimeNanoseconds
                 try file.dataSync()
                 journal.counters.syncs.add(1, ordering: .relaxed)
                 lastSync = DispatchTime.now().uptimeNanoseconds
+                syncSeconds = Double(lastSync &- syncStart) / 1e9
                 dirty = false
             case let .interval(seconds):
                 dirty = true
@@ -147,14 +150,15 @@ final class JournalWriter: @unchecked Sendable {
             return
         }
         offset = start + UInt64(buffer.count)
-        let listeners = journal.shared.withLock { s -> [@Sendable () -> Void] in
+        let (listeners, observers) = journal.shared.withLock { s in
             s.segments[s.segments.count - 1].committed = offset
             s.end = JournalPosition(segment: number, offset: offset)
-            return s.listeners
+            return (s.listeners, s.batchObservers)
         }
         journal.counters.appends.add(group.count, ordering: .relaxed)
         for (item, position) in zip(group, positions) { item.completion(.success(position)) }
         for listener in listeners { listener() }
+        for observer in observers { observer(group.count, syncSeconds) }
     }
 
     /// Seals the active segment (synced, unless policy `never`) and starts the next one.
