@@ -2,7 +2,7 @@
 // connections, timeouts, limits, and the rule that a request that may have arrived is never replayed.
 import Foundation
 import GatewayCore
-import GatewayHTTP
+@testable import GatewayHTTP
 import Glibc
 import Synchronization
 import Testing
@@ -107,10 +107,13 @@ import Testing
 
     @Test func doesNotReplayARequestTheServerMayHaveReceived() throws {
         let server = try ClientTestServer { peer, _ in
-            _ = peer.readRequest()  // read it, then vanish without answering
+            guard peer.readRequest() != nil else { return }
+            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            _ = peer.readRequest()  // the second request arrives on the pooled connection; vanish without answering
         }
         defer { server.stop() }
         let client = HTTPClient()
+        _ = try client.send(request(server))
         #expect {
             _ = try client.send(request(server, method: "POST", body: "once"))
         } throws: { error in
@@ -119,6 +122,27 @@ import Testing
         }
         #expect(server.waitForFinishedConnections(1))
         #expect(server.accepts == 1)
+    }
+
+    @Test func retriesOnAFreshConnectionWhenNotOneByteReachedTheDeadPooledOne() throws {
+        let received = ReceivedRequests()
+        let server = try ClientTestServer { peer, index in
+            guard let req = peer.readRequest() else { return }
+            received.append(req)
+            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n\(index)")
+            if index == 0 { usleep(1_000_000) }  // keep the first connection open meanwhile
+        }
+        defer { server.stop() }
+        let client = HTTPClient()
+        #expect(try client.send(request(server)).body == Array("0".utf8))
+        // Break the pooled connection so that it still looks idle and alive but refuses any write
+        // (EPIPE before a byte leaves): the one case where resending cannot duplicate a request.
+        let pooled = try #require(client.pool.idleConnections.first)
+        #expect(shutdown(pooled.fd, Int32(SHUT_WR)) == 0)
+        let response = try client.send(request(server, method: "POST", body: "exactly once"))
+        #expect(response.body == Array("1".utf8))
+        #expect(server.accepts == 2)
+        #expect(received.all.filter { $0.body == Array("exactly once".utf8) }.count == 1)
     }
 
     @Test func failsWithResponseTimeoutWhenTheServerNeverAnswers() throws {

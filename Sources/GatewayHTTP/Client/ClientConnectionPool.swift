@@ -60,6 +60,9 @@ final class ClientConnectionPool: Sendable {
         if !accepted { connection.close() }
     }
 
+    /// The idle connections right now, without taking them out (lets tests break one on purpose).
+    var idleConnections: [ClientConnection] { state.withLock { $0.idle.values.flatMap { $0 } } }
+
     /// Closes every idle connection and refuses further checkouts.
     func close() {
         let all = state.withLock { s -> [ClientConnection] in

@@ -46,7 +46,7 @@ public final class HTTPClient: Sendable {
     }
 
     public let configuration: Configuration
-    private let pool: ClientConnectionPool
+    let pool: ClientConnectionPool
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration

@@ -33,6 +33,15 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     /// `HTTPClient.close()` was called.
     case clientClosed
 
+    /// False for errors that sending the same request again cannot fix (a bad URL or request);
+    /// everything else is about the network or the server and may succeed later.
+    public var isRetryable: Bool {
+        switch self {
+        case .invalidURL, .invalidRequest: return false
+        default: return true
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalidURL(let why): return "invalid URL: \(why)"
