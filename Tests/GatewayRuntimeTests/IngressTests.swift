@@ -25,6 +25,24 @@ import Testing
         #expect(events.first?.type == "session.completed")
         #expect(events.first?.sessionID == "3be05ff8-87cd-4c40-8b54-ee2636abb4f3")
         #expect(events.first?.requestBody == Array(Self.botDone.utf8))
+        // A new trace was started (no traceparent came in) and travels in the envelope too.
+        let trace = try #require(events.first?.traceparent)
+        #expect(TraceContext.parse(trace) != nil)
+        let envelope = String(decoding: events.first?.envelope ?? [], as: UTF8.self)
+        let member = "\"traceparent\":\"" + trace + "\""
+        #expect(envelope.contains(member))
+    }
+
+    @Test func continuesTheSendersTraceAsANewSpan() throws {
+        let h = try IngressHarness(sources: Self.recallSource, environment: Self.env)
+        let incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        let r = try h.post("/webhooks/recall", body: Self.botDone,
+                           headers: h.signed("recall", Self.botDone, secret: IngressHarness.svixSecret) + [("traceparent", incoming)])
+        #expect(r.status == 200)
+        let trace = try #require(try h.storedEvents().first?.traceparent)
+        #expect(trace.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-"))
+        #expect(trace != incoming)
+        #expect(trace.hasSuffix("-01"))
     }
 
     @Test func answersARedeliveryAsDuplicateWithoutANewEvent() throws {

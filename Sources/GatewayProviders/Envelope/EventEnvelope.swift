@@ -8,7 +8,9 @@ public enum EventEnvelope {
     public static let specVersion = "1.0"
 
     /// The full envelope. `raw` must be the (already parsed, hence valid) JSON body, or nil to omit it.
-    public static func write(_ event: MeetingEvent, id: String, partitionKey: String?, raw: [UInt8]?) -> [UInt8] {
+    /// `traceparent` is the W3C trace context of the ingest (CloudEvents distributed-tracing extension).
+    public static func write(_ event: MeetingEvent, id: String, partitionKey: String?, raw: [UInt8]?,
+                             traceparent: String? = nil) -> [UInt8] {
         // A status event envelope is ~950 bytes before the raw body: size once, never regrow.
         var w = JSONWriter(capacity: 1024 + (raw?.count ?? 0))
         w.beginObject()
@@ -24,6 +26,7 @@ public enum EventEnvelope {
         w.member("provider", event.provider as String?)
         w.member("providerevent", event.providerEvent as String?)
         w.key("recordedtime"); time(event.receivedAt, &w)
+        if let traceparent { w.member("traceparent", traceparent as String?) }
         w.key("data")
         writeData(event, raw: raw, to: &w)
         w.endObject()

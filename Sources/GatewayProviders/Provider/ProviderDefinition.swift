@@ -37,7 +37,7 @@ public struct ProviderDefinition: Sendable {
     /// does not list becomes `provider.unknown`. With `sessions`, a late lifecycle event is marked
     /// `stale: true` before the envelope is written.
     public func process(_ webhook: InboundWebhook, source: String, keepRaw: Bool,
-                        sessions: SessionStateTracker? = nil) throws(NormalizationError) -> ProcessedWebhook {
+                        sessions: SessionStateTracker? = nil, traceparent: String? = nil) throws(NormalizationError) -> ProcessedWebhook {
         let payload: JSONValue
         do { payload = try JSON.parse(webhook.body) } catch { throw NormalizationError(.notJSON(error)) }
         var event = try normalizer.normalize(payload, webhook: webhook, source: source)
@@ -48,7 +48,8 @@ public struct ProviderDefinition: Sendable {
         let eventID = EventID.make(source: source, dedupeKey: key)
         let partitionKey = event.session.map { id + ":" + $0.id }
         if let sessions, sessions.observe(event) { event.stale = true }
-        let envelope = EventEnvelope.write(event, id: eventID, partitionKey: partitionKey, raw: keepRaw ? webhook.body : nil)
+        let envelope = EventEnvelope.write(event, id: eventID, partitionKey: partitionKey, raw: keepRaw ? webhook.body : nil,
+                                           traceparent: traceparent)
         return ProcessedWebhook(event: event, eventID: eventID, dedupeKey: key, partitionKey: partitionKey,
                                 envelope: envelope, responseBody: responses[event.providerEvent])
     }

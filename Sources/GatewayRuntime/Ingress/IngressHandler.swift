@@ -110,7 +110,8 @@ final class IngressHandler: HTTPHandler {
         }
         let processed: ProcessedWebhook
         do {
-            processed = try route.provider.process(webhook, source: route.name, keepRaw: route.keepRaw, sessions: sessions)
+            processed = try route.provider.process(webhook, source: route.name, keepRaw: route.keepRaw, sessions: sessions,
+                                                   traceparent: traceparent)
         } catch {
             logger.warning("webhook refused: \(error)", [("source", route.name), ("request_id", requestID)])
             answer(responder, .text(400, "bad request: \(error)\n"), source: route.name, requestID: requestID, started: started)
