@@ -17,16 +17,3 @@ public struct HTTPClientRequest: Sendable {
         self.body = body
     }
 }
-
-public struct HTTPClientResponse: Sendable {
-    public var status: Int
-    /// Response header fields, names lowercased.
-    public var headers: HeaderFields
-    public var body: [UInt8]
-
-    public init(status: Int, headers: HeaderFields = HeaderFields(), body: [UInt8] = []) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-}
