@@ -23,6 +23,12 @@ struct TLSTestCertificates: Sendable {
         } catch {
             throw TLSTestSetupError("cannot create \(dir): \(error)")
         }
+        // Removed when the test process exits (the handler reads the static, so it captures nothing).
+        atexit {
+            if case .success(let certs) = TLSTestCertificates.shared {
+                try? FileManager.default.removeItem(atPath: certs.directory)
+            }
+        }
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         try run(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=webhook-gateway test CA",
                  "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], in: dir)
