@@ -72,7 +72,16 @@ import Testing
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
+        // SIGKILL, not terminate(): the child inherits the test thread's signal mask, in which
+        // SIGTERM may be blocked, and a failed test must not leave s_server (and itself) hanging.
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        // Watchdog: if s_server never prints what we wait for, killing it ends the read below.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
         // s_server prints "ACCEPT 127.0.0.1:<port>" once it listens (after other lines).
         var seen = ""
         let handle = output.fileHandleForReading
