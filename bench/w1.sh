@@ -44,6 +44,7 @@ sinks:
   - name: events-file
     type: file
     path: $WORK/events.jsonl
+    fsync: false                # like the Go peer's log file; the journal carries storage.fsync
 log:
   level: warning
 YAML
@@ -64,6 +65,9 @@ url_of() { case "$1" in gateway) echo "http://127.0.0.1:$GW_PORT/webhooks/recall
 SERVERS="gateway $PEERS"
 for s in $SERVERS; do start_server "$s"; done
 sleep 1
+GW_PID="$(pgrep -f "serve --config $WORK/gateway.yaml" | head -1)"
+rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+echo "gateway memory idle: VmRSS=$(rss_kib "$GW_PID" VmRSS) KiB" | tee -a "$OUT/memory.txt"
 RESULTS="$OUT/w1-$(date +%Y%m%dT%H%M%S)-fsync-$FSYNC-c$CONNS.txt"
 for r in $(seq 1 "$ROUNDS"); do
   for s in $SERVERS; do
@@ -71,6 +75,7 @@ for r in $(seq 1 "$ROUNDS"); do
     echo "round=$r server=$s $line" | tee -a "$RESULTS"
   done
 done
+echo "gateway memory after the runs: VmRSS=$(rss_kib "$GW_PID" VmRSS) KiB peak VmHWM=$(rss_kib "$GW_PID" VmHWM) KiB" | tee -a "$OUT/memory.txt"
 
 python3 - "$RESULTS" <<'PY'
 import re, statistics, sys

@@ -106,3 +106,13 @@ func lines(_ path: String) -> [String] {
     let failing = StdoutSink(name: "out", format: .json) { _ in false }
     #expect(failing.deliver(event) == .retry(reason: "writing to stdout failed", after: nil))
 }
+
+@Test func fileSinkWithoutFsyncStillWritesEveryLineBeforeReportingDelivered() throws {
+    let dir = temporaryDirectory()
+    defer { removeDirectory(dir) }
+    let sink = FileSink(name: "f", path: dir + "/events.jsonl", fsync: false)
+    for i in 0..<5 { #expect(sink.deliver(makeEvent("n\(i)")) == .delivered(status: nil)) }
+    // Read before close: the lines are in the file (the kernel's page cache) once delivered.
+    #expect(lines(dir + "/events.jsonl").count == 5)
+    sink.close()
+}

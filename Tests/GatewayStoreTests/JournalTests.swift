@@ -9,6 +9,27 @@ import Testing
 @testable import GatewayStore
 
 @Suite struct JournalTests {
+    @Test func deferredAppendsWaitForWakeWriterAndShareOneBatch() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .always), logger: .silent)
+        defer { journal.close() }
+        Thread.sleep(forTimeInterval: 0.05)  // let the writer reach its idle wait
+        let done = Mutex(0)
+        let all = DispatchSemaphore(value: 0)
+        for i in 0..<10 {
+            journal.append(bytes("deferred \(i)"), wakeWriter: false) { result in
+                if case .success = result, done.withLock({ $0 += 1; return $0 }) == 10 { all.signal() }
+            }
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(done.withLock { $0 } == 0, "nothing is written before the writer is woken")
+        let batchesBefore = journal.statistics.batches
+        journal.wakeWriter()
+        #expect(all.wait(timeout: .now() + 5) == .success)
+        #expect(journal.statistics.batches - batchesBefore == 1, "one round of appends is one batch")
+    }
+
     @Test func appendedRecordsReadBackInOrderWithPositions() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

@@ -13,7 +13,8 @@ extension SinkFactory {
     }
 
     /// `file`: `path` (required), `max_size` (rotate past this size, e.g. `100MiB`),
-    /// `rotate_every` (rotate when a new period of this length starts, e.g. `24h`).
+    /// `rotate_every` (rotate when a new period of this length starts, e.g. `24h`), `fsync`
+    /// (default true: each batch of lines is fdatasynced before it counts as delivered).
     public static let file = SinkFactory(type: "file") { r, ctx in
         let path = r.required("path", as: String.self)
         if let path, path.isEmpty, let n = r.node("path") {
@@ -27,9 +28,10 @@ extension SinkFactory {
         if let every, every.seconds < 1, let n = r.node("rotate_every") {
             r.diagnostics.error("\(r.context): 'rotate_every' must be at least 1s", at: n.location)
         }
+        let fsync = r.optional("fsync", default: true)
         guard let path, !path.isEmpty else { return nil }
         return FileSink(name: ctx.name, path: path,
-                        rotation: FileRotation(maxSize: maxSize?.bytes, every: every?.seconds), clock: ctx.clock)
+                        rotation: FileRotation(maxSize: maxSize?.bytes, every: every?.seconds), fsync: fsync, clock: ctx.clock)
     }
 
     /// `http`: `url` (required, http or https), `headers` (map of extra request headers),

@@ -128,6 +128,7 @@ final class EventLoop: @unchecked Sendable {
                     }
                 }
             }
+            if n > 0 { handler.eventLoopDidProcessEvents() }
             if now >= nextTick {
                 checkDeadlines()
                 nextTick = now &+ settings.tick

@@ -86,6 +86,8 @@ final class IngressHandler: HTTPHandler {
                responder: responder, started: started)
     }
 
+    func eventLoopDidProcessEvents() { journal.wakeWriter() }
+
     // MARK: The ingest path
 
     private func ingest(_ webhook: InboundWebhook, route: SourceRoute, requestID: String, traceparent: String,
@@ -148,7 +150,9 @@ final class IngressHandler: HTTPHandler {
             occurredAt: processed.event.occurredAt, receivedAt: started, envelope: processed.envelope,
             requestHeaders: webhook.headers, requestBody: webhook.body, requestID: requestID, traceparent: traceparent)
         let success = successResponse(processed, route: route)
-        journal.append(stored.encoded()) { [self] result in
+        // The writer is woken once per event-loop round (eventLoopDidProcessEvents), so every
+        // webhook of the round shares one write and one fdatasync.
+        journal.append(stored.encoded(), wakeWriter: false) { [self] result in
             inFlight.subtract(1, ordering: .relaxed)
             switch result {
             case .success:

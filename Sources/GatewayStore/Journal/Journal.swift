@@ -76,7 +76,11 @@ public final class Journal: Sendable {
     /// the error that failed its batch (`.full` when the disk is full; the journal stays usable and
     /// retries with the next append). Keep completions cheap: they delay the next batch. Never call
     /// `close()` from a completion or commit listener: it waits for the writer thread they run on.
-    public func append(_ payload: [UInt8], completion: @escaping Completion) {
+    ///
+    /// With `wakeWriter: false` the record only joins the queue and the caller promises to call
+    /// `wakeWriter()` soon (an event loop does, once per round of requests): the writer then sees
+    /// the whole round as one batch instead of being woken, and switched to, once per record.
+    public func append(_ payload: [UInt8], wakeWriter: Bool = true, completion: @escaping Completion) {
         guard !payload.isEmpty, payload.count <= RecordFrame.maxPayload else {
             completion(.failure(.invalid("journal payload of \(payload.count) bytes (must be 1...\(RecordFrame.maxPayload))")))
             return
@@ -87,7 +91,7 @@ public final class Journal: Sendable {
         let (accepted, signal) = shared.withLock { s -> (Bool, Bool) in
             if s.closed { return (false, false) }
             s.queue.append(item)
-            if s.writerIdle {
+            if wakeWriter, s.writerIdle {
                 s.writerIdle = false
                 return (true, true)
             }
@@ -96,6 +100,16 @@ public final class Journal: Sendable {
         guard accepted else {
             completion(.failure(.closed))
             return
+        }
+        if signal { wakeup.signal() }
+    }
+
+    /// Wakes the writer if records wait for it (after appends made with `wakeWriter: false`).
+    public func wakeWriter() {
+        let signal = shared.withLock { s -> Bool in
+            guard s.writerIdle, !s.queue.isEmpty else { return false }
+            s.writerIdle = false
+            return true
         }
         if signal { wakeup.signal() }
     }

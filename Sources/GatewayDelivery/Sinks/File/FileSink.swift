@@ -24,11 +24,14 @@ public final class FileSink: Sink, @unchecked Sendable {
     private var closed = false
     private let file: RotatingFile
 
-    public init(name: String, path: String, rotation: FileRotation = FileRotation(), clock: any DeliveryClock = SystemClock()) {
+    /// `fsync: false` writes without fdatasync: lines survive a process crash (the kernel has
+    /// them) but not a power cut, which the journal covers.
+    public init(name: String, path: String, rotation: FileRotation = FileRotation(), fsync: Bool = true,
+                clock: any DeliveryClock = SystemClock()) {
         self.name = name
         self.path = path
         self.rotation = rotation
-        file = RotatingFile(path: path, rotation: rotation, clock: clock)
+        file = RotatingFile(path: path, rotation: rotation, clock: clock, sync: fsync)
     }
 
     public func deliver(_ event: StoredEvent) -> DeliveryOutcome {
