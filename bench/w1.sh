@@ -45,6 +45,7 @@ sinks:
     type: file
     path: $WORK/events.jsonl
     fsync: false                # like the Go peer's log file; the journal carries storage.fsync
+    concurrency: 1              # a file is written by one writer at a time: more workers only add switches
 log:
   level: warning
 YAML
