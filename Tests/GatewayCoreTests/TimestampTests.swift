@@ -9,6 +9,13 @@ import Testing
         #expect(Timestamp(nanoseconds: 951_782_400_000_001_000).rfc3339(fractionDigits: 6) == "2000-02-29T00:00:00.000001Z")
     }
 
+    @Test func writesOnlyTheFractionDigitsTheValueNeeds() {
+        #expect(Timestamp(seconds: 1_731_705_121).rfc3339(fractionDigits: nil) == "2024-11-15T21:12:01Z")
+        #expect(Timestamp(milliseconds: 1_770_627_493_406).rfc3339(fractionDigits: nil) == "2026-02-09T08:58:13.406Z")
+        #expect(Timestamp(nanoseconds: 1_770_627_493_406_739_000).rfc3339(fractionDigits: nil) == "2026-02-09T08:58:13.406739Z")
+        #expect(Timestamp(nanoseconds: 1_770_627_493_000_000_001).rfc3339(fractionDigits: nil) == "2026-02-09T08:58:13.000000001Z")
+    }
+
     @Test func formatsTimesBeforeTheEpoch() {
         #expect(Timestamp(milliseconds: -1).rfc3339() == "1969-12-31T23:59:59.999Z")
     }

@@ -32,19 +32,23 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public var description: String { rfc3339() }
 
-    /// RFC 3339 UTC with `fractionDigits` (0...9) fractional digits, trailing zeros kept:
-    /// `2024-11-15T21:12:01.123Z`.
-    public func rfc3339(fractionDigits: Int = 3) -> String {
+    /// RFC 3339 UTC with `fractionDigits` (0...9) fractional digits, trailing zeros kept
+    /// (`2024-11-15T21:12:01.123Z`); nil writes as few as the value needs (0, 3, 6 or 9), so a
+    /// whole second prints as `…:01Z` and milliseconds as `…:01.406Z`.
+    public func rfc3339(fractionDigits: Int? = 3) -> String {
         var out = [UInt8]()
         out.reserveCapacity(32)
         appendRFC3339(to: &out, fractionDigits: fractionDigits)
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends the RFC 3339 form to a byte buffer without allocating a String (the hot path).
-    public func appendRFC3339(to out: inout [UInt8], fractionDigits: Int = 3) {
+    /// Appends the RFC 3339 form byte by byte, with no temporary arrays: the ingest path writes
+    /// three of these into every envelope.
+    public func appendRFC3339(to out: inout [UInt8], fractionDigits: Int? = 3) {
         let secs = seconds
-        let nanos = Int(nanoseconds &- secs &* 1_000_000_000)
+        let frac = Int(nanoseconds &- secs &* 1_000_000_000)
+        let digits = fractionDigits.map { max(0, min(9, $0)) }
+            ?? (frac == 0 ? 0 : frac % 1_000_000 == 0 ? 3 : frac % 1_000 == 0 ? 6 : 9)
         var days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400
         let secOfDay = Int(secs - days * 86400)
         // Civil-from-days (Howard Hinnant's algorithm): proleptic Gregorian calendar.
@@ -56,29 +60,21 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let mp = (5 * doy + 2) / 153
         let day = Int(doy - (153 * mp + 2) / 5 + 1)
         let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yoe + era * 400 + (month <= 2 ? 1 : 0))
-
-        func digits(_ v: Int, _ width: Int) {
-            var d = [UInt8](repeating: 0x30, count: width)
-            var v = v
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                d[i] = UInt8(0x30 + v % 10)
-                v /= 10
-            }
-            out.append(contentsOf: d)
-        }
-        digits(max(0, min(9999, year)), 4); out.append(0x2D)
-        digits(month, 2); out.append(0x2D)
-        digits(day, 2); out.append(0x54)
-        digits(secOfDay / 3600, 2); out.append(0x3A)
-        digits(secOfDay / 60 % 60, 2); out.append(0x3A)
-        digits(secOfDay % 60, 2)
-        let f = max(0, min(9, fractionDigits))
-        if f > 0 {
+        let year = max(0, min(9999, Int(yoe + era * 400 + (month <= 2 ? 1 : 0))))
+        @inline(__always) func two(_ v: Int) { out.append(UInt8(0x30 + v / 10)); out.append(UInt8(0x30 + v % 10)) }
+        two(year / 100); two(year % 100); out.append(0x2D)
+        two(month); out.append(0x2D)
+        two(day); out.append(0x54)
+        two(secOfDay / 3600); out.append(0x3A)
+        two(secOfDay / 60 % 60); out.append(0x3A)
+        two(secOfDay % 60)
+        if digits > 0 {
             out.append(0x2E)
-            var scaled = nanos
-            for _ in 0..<(9 - f) { scaled /= 10 }
-            digits(scaled, f)
+            var divisor = 100_000_000
+            for _ in 0..<digits {
+                out.append(UInt8(0x30 + frac / divisor % 10))
+                divisor /= 10
+            }
         }
         out.append(0x5A)
     }

@@ -98,7 +98,7 @@ public enum EventEnvelope {
     static func time(_ t: Timestamp, _ w: inout JSONWriter) {
         w.appendRaw { out in
             out.append(0x22)
-            TimeConversion.appendRFC3339(t, to: &out)
+            t.appendRFC3339(to: &out, fractionDigits: nil)
             out.append(0x22)
         }
     }

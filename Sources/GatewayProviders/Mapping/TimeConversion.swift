@@ -166,46 +166,6 @@ public enum TimeConversion {
         return era * 146_097 + doe - 719_468
     }
 
-    /// RFC 3339 UTC with as few fraction digits as the value needs (0, 3, 6 or 9), so a whole
-    /// second prints as `…:01Z` and milliseconds as `…:01.406Z`.
-    /// Writes byte by byte with no temporary arrays: three timestamps go into every envelope.
-    public static func appendRFC3339(_ t: Timestamp, to out: inout [UInt8]) {
-        let secs = t.seconds
-        let frac = Int(t.nanoseconds &- secs &* 1_000_000_000)
-        let fractionDigits = frac == 0 ? 0 : frac % 1_000_000 == 0 ? 3 : frac % 1_000 == 0 ? 6 : 9
-        var days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400
-        let secOfDay = Int(secs - days * 86400)
-        // Civil-from-days (Howard Hinnant), proleptic Gregorian.
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let doe = days - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = Int(doy - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = max(0, min(9999, Int(yoe + era * 400 + (month <= 2 ? 1 : 0))))
-        @inline(__always) func two(_ v: Int) { out.append(UInt8(0x30 + v / 10)); out.append(UInt8(0x30 + v % 10)) }
-        two(year / 100); two(year % 100); out.append(0x2D)
-        two(month); out.append(0x2D)
-        two(day); out.append(0x54)
-        two(secOfDay / 3600); out.append(0x3A)
-        two(secOfDay / 60 % 60); out.append(0x3A)
-        two(secOfDay % 60)
-        if fractionDigits > 0 {
-            out.append(0x2E)
-            var divisor = 100_000_000
-            for _ in 0..<fractionDigits {
-                out.append(UInt8(0x30 + frac / divisor % 10))
-                divisor /= 10
-            }
-        }
-        out.append(0x5A)
-    }
-
-    public static func rfc3339(_ t: Timestamp) -> String {
-        var out: [UInt8] = []
-        appendRFC3339(t, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// RFC 3339 UTC with as few fraction digits as the value needs (Core's formatter).
+    public static func rfc3339(_ t: Timestamp) -> String { t.rfc3339(fractionDigits: nil) }
 }
