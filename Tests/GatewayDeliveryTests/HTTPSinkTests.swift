@@ -165,3 +165,15 @@ func httpSink(port: Int, mode: HTTPSinkMode = .structured, headers: HeaderFields
         #expect(try engine.deadLetters(sink: "http").isEmpty)
     }
 }
+
+@Test func aRequestTheClientRefusesToFormIsDeadLetteredNotRetried() throws {
+    // A request id carrying CR LF would let a sender inject headers downstream: the client refuses
+    // it before connecting, and since that can never succeed the outcome is permanent.
+    let sink = try httpSink(port: 9)  // nothing listens: a retryable failure would be a connect error
+    var event = makeEvent("inj")
+    event.requestID = "req\r\nx-injected: 1"
+    guard case .permanent = sink.deliver(event) else {
+        Issue.record("expected a permanent outcome")
+        return
+    }
+}

@@ -54,7 +54,9 @@ public struct HTTPSink: Sink {
         do {
             response = try client.send(request)
         } catch {
-            return .retry(reason: error.description, after: nil)
+            // A request the client refuses to form (e.g. header bytes a receiver could be attacked
+            // with) fails the same way every time: dead-letter it instead of retrying for days.
+            return error.isRetryable ? .retry(reason: error.description, after: nil) : .permanent(reason: error.description)
         }
         return DeliveryOutcome.classify(status: response.status, headers: response.headers, now: clock.now(),
                                         onClientError: configuration.onClientError)
