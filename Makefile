@@ -4,7 +4,7 @@
 CONFIG ?= gateway.yaml
 SWIFT ?= swift
 
-.PHONY: run test build release deps deps-test check clean
+.PHONY: run test build release deps deps-test check clean embed
 
 run: release
 	.build/release/webhook-gateway serve --config $(CONFIG)
@@ -30,3 +30,7 @@ deps-test:
 
 clean:
 	rm -rf .build
+
+# Regenerates the configuration compiled into the binary from gateway.yaml and providers/.
+embed:
+	python3 scripts/embed-defaults.py

@@ -6,7 +6,8 @@ import GatewayCore
 import GatewayProviders
 
 extension CLI {
-    static let configOption = OptionSpec(name: "config", valueName: "FILE", help: "configuration file (default: gateway.yaml)")
+    static let configOption = OptionSpec(
+        name: "config", valueName: "FILE", help: "configuration file (default: ./gateway.yaml, else the built-in default)")
 
     static var configCommands: [Command] {
         [Command(
@@ -17,15 +18,20 @@ extension CLI {
             run: { args, env in check(args, env) })]
     }
 
+    /// `--config`, else ./gateway.yaml, else the configuration compiled into the binary (the
+    /// repository's gateway.yaml and provider files), so the binary runs anywhere.
     static func configPath(_ args: ParsedArguments, _ env: CLIEnvironment) -> String {
-        let path = args.value("config") ?? "gateway.yaml"
+        guard let path = args.value("config") else {
+            let local = env.workingDirectory + "/gateway.yaml"
+            return FileStream.exists(local) ? local : EmbeddedDefaults.configName
+        }
         return path.hasPrefix("/") ? path : env.workingDirectory + "/" + path
     }
 
     /// Loads the setup or prints every error and returns nil.
     static func loadSetup(_ args: ParsedArguments, _ env: CLIEnvironment) -> GatewaySetup? {
         do {
-            return try GatewaySetup.load(configPath: configPath(args, env), secrets: env.secrets)
+            return try GatewaySetup.load(configPath: configPath(args, env), secrets: env.secrets, workingDirectory: env.workingDirectory)
         } catch {
             for e in error.errors { env.output.err("error: \(e)\n") }
             env.output.err("\(error.errors.count) configuration error\(error.errors.count == 1 ? "" : "s")\n")

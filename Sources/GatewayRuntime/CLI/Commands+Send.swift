@@ -37,9 +37,8 @@ extension CLI {
         var url = args.value("to")
         let diagnostics = ConfigDiagnostics(secretResolver: env.secrets)
         let path = configPath(args, env)
-        if args.value("providers") == nil, let node = try? YAMLLoader.load(path: path) {
-            let c = GatewayConfiguration.decode(node, diagnostics: diagnostics)
-            let registry = ProviderRegistry.load(directory: c.providersDirectory, diagnostics: diagnostics)
+        if args.value("providers") == nil, let c = try? GatewaySetup.decodeConfiguration(path, diagnostics: diagnostics, workingDirectory: env.workingDirectory) {
+            let registry = GatewaySetup.loadProviders(c, configPath: path, diagnostics: diagnostics)
             if let source = c.sources.first(where: { $0.name == name }) {
                 provider = registry[source.provider]
                 secrets = source.presentSecrets

@@ -59,11 +59,11 @@ extension CLI {
     }
 
     static func reload(_ args: ParsedArguments, _ env: CLIEnvironment) -> ExitCode {
-        guard let node = try? YAMLLoader.load(path: configPath(args, env)) else {
+        guard let c = try? GatewaySetup.decodeConfiguration(configPath(args, env), diagnostics: ConfigDiagnostics(secretResolver: env.secrets), workingDirectory: env.workingDirectory) else {
             env.output.err("webhook-gateway reload: cannot read \(configPath(args, env))\n")
             return .config
         }
-        let storage = GatewayConfiguration.decode(node, diagnostics: ConfigDiagnostics(secretResolver: env.secrets)).storage.path
+        let storage = c.storage.path
         guard let pid = RunningGateway.pid(storage: storage) else {
             env.output.err("webhook-gateway reload: no running gateway holds \(storage)/LOCK\n")
             return .unavailable

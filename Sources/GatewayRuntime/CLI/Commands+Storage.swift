@@ -45,11 +45,10 @@ extension CLI {
             return nil
         }
         let diagnostics = ConfigDiagnostics(secretResolver: env.secrets)
-        guard let node = try? YAMLLoader.load(path: configPath(args, env)) else {
+        guard let c = try? GatewaySetup.decodeConfiguration(configPath(args, env), diagnostics: diagnostics, workingDirectory: env.workingDirectory) else {
             env.output.err("webhook-gateway: cannot read \(configPath(args, env))\n")
             return nil
         }
-        let c = GatewayConfiguration.decode(node, diagnostics: diagnostics)
         let path = c.storage.path.hasPrefix("/") ? c.storage.path : env.workingDirectory + "/" + c.storage.path
         let f = c.sinks.first { $0.name == sink }?.filter
         let filter = f.map { EventFilter(providers: $0.providers, sources: $0.sources, types: $0.types, sessions: $0.sessions) } ?? .all
