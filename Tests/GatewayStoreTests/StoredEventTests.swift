@@ -23,6 +23,19 @@ import Testing
         #expect(decoded.requestHeaders.values("x-dup") == ["a", "b"])
     }
 
+    @Test func decodingWithoutTheRequestKeepsEverythingElse() throws {
+        let event = StoredEventTests.full()
+        let light = try StoredEvent(decoding: event.encoded(), includingRequest: false)
+        var expected = event
+        expected.requestHeaders = HeaderFields()
+        expected.requestBody = []
+        #expect(light == expected)
+        #expect(light.requestID == "req-42" && light.traceparent == event.traceparent)
+        // Truncation inside the skipped part is still refused.
+        let encoded = event.encoded()
+        #expect(throws: StoreError.self) { try StoredEvent(decoding: Array(encoded.dropLast(60)), includingRequest: false) }
+    }
+
     @Test func roundTripsAbsentOptionalsAndEmptyBodies() throws {
         let event = StoredEvent(
             id: "e", source: "s", provider: "p", type: "t", providerEvent: "pe", dedupeKey: "",

@@ -164,7 +164,7 @@ final class SinkDispatcher: Sendable {
             for position in backlog {
                 do {
                     if let entry = try journal.read(at: position) {
-                        events.append((position, try StoredEvent(decoding: entry.payload)))
+                        events.append((position, try StoredEvent(decoding: entry.payload, includingRequest: false)))
                     } else {
                         logger.warning("requeued event is no longer in the journal (past retention)", [("position", position.description)])
                         events.append((position, nil))
@@ -203,7 +203,7 @@ final class SinkDispatcher: Sendable {
         decoded.reserveCapacity(entries.count)
         for entry in entries {
             do throws(StoreError) {
-                decoded.append((entry, .success(try StoredEvent(decoding: entry.payload))))
+                decoded.append((entry, .success(try StoredEvent(decoding: entry.payload, includingRequest: false))))
             } catch {
                 decoded.append((entry, .failure(error)))
             }

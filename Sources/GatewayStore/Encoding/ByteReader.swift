@@ -77,6 +77,13 @@ struct ByteReader {
         return Array(bytes[index..<(index + n)])
     }
 
+    /// Steps over a length-prefixed field (string or blob) without copying it.
+    mutating func skipField() throws(StoreError) {
+        let n = Int(try u32())
+        try need(n)
+        index += n
+    }
+
     mutating func timestamp() throws(StoreError) -> Timestamp { Timestamp(nanoseconds: try i64()) }
 
     mutating func optionalTimestamp() throws(StoreError) -> Timestamp? {
