@@ -20,10 +20,19 @@ public final class StorageLock: Sendable {
         try FileSystem.createDirectory(directory)
         path = StorageLayout.lockFile(directory)
         let file = try FileDescriptor(path: path, flags: O_RDWR | O_CREAT)
+        // A lock can be held for a moment by a holder that is going away: a gateway that is
+        // exiting, or a child process forked by this one that still shares the descriptor until
+        // its exec closes it. Retry for a quarter second before calling it locked.
+        var attempts = 0
         while flock(file.fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             if code == EINTR { continue }
-            if code == EWOULDBLOCK { throw StoreError.locked(path: path) }
+            if code == EWOULDBLOCK {
+                attempts += 1
+                if attempts > 25 { throw StoreError.locked(path: path) }
+                usleep(10_000)
+                continue
+            }
             throw StoreError.system("flock", code, path)
         }
         // The holder's pid, for an operator looking at the file; the lock itself is the flock.
