@@ -14,7 +14,9 @@ import Testing
         defer { dir.remove() }
         let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .always), logger: .silent)
         defer { journal.close() }
-        Thread.sleep(forTimeInterval: 0.05)  // let the writer reach its idle wait
+        // One ordinary append, then a pause: the writer has finished it and sits in its idle wait.
+        _ = try journal.appendAndWait(bytes("first")).get()
+        Thread.sleep(forTimeInterval: 0.2)
         let done = Mutex(0)
         let all = DispatchSemaphore(value: 0)
         for i in 0..<10 {
