@@ -10,19 +10,9 @@ is missing.
 usage: crash_test.py --binary PATH --providers DIR [--webhooks 1000] [--kills 3] [--seed N]
 Standard library only.
 """
-import argparse, base64, hashlib, hmac, http.client, http.server, json, os, random, signal
-import socket, subprocess, sys, tempfile, threading, time
+import argparse, http.client, http.server, json, os, random, signal, sys, tempfile, threading, time
 
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-KEY = base64.b64decode(SECRET[len("whsec_"):])
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from harness import SECRET, QuietServer, free_port, signed_recall, start_gateway
 
 
 class Sink(http.server.BaseHTTPRequestHandler):
@@ -48,23 +38,6 @@ class Sink(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *a):
         pass
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    """A gateway killed mid-delivery resets its connection: expected here, not worth a traceback."""
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass
-
-
-def signed(msg_id, bot):
-    ts = str(int(time.time()))
-    body = ('{"event":"bot.done","data":{"data":{"code":"done","sub_code":null,"updated_at":"2026-01-01T00:00:00Z"},'
-            '"bot":{"id":"%s","metadata":{}}}}' % bot).encode()
-    sig = base64.b64encode(hmac.new(KEY, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
-    return {"webhook-id": msg_id, "webhook-timestamp": ts, "webhook-signature": "v1," + sig,
-            "content-type": "application/json"}, body
 
 
 def main():
@@ -111,20 +84,7 @@ log:
     proc = [None]
 
     def start():
-        proc[0] = subprocess.Popen([args.binary, "serve", "--config", config], stdout=log, stderr=log)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", gw_port, timeout=1)
-                c.request("GET", "/readyz")
-                if c.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            if proc[0].poll() is not None:
-                sys.exit(f"gateway exited with {proc[0].returncode} on start; log in {tmp}/gateway.log")
-            time.sleep(0.05)
-        sys.exit("gateway did not become ready in 30 s")
+        proc[0] = start_gateway(args.binary, config, gw_port, log)
 
     acked = set()
     acked_lock = threading.Lock()
@@ -137,7 +97,7 @@ log:
             with acked_lock:
                 counter[0] += 1
                 msg_id = f"msg_crash_{args.seed}_{counter[0]}"
-            headers, body = signed(msg_id, f"bot-{n}-{counter[0] % 7}")
+            headers, body = signed_recall(msg_id, f"bot-{n}-{counter[0] % 7}")
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection("127.0.0.1", gw_port, timeout=5)

@@ -9,16 +9,11 @@
 
 usage: outage_test.py --binary PATH --providers DIR
 """
-import argparse, base64, hashlib, hmac, http.client, http.server, json, os, signal, socket
-import subprocess, sys, tempfile, threading, time
+import argparse, http.client, http.server, json, os, signal, subprocess, sys, tempfile, threading, time
 
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-KEY = base64.b64decode(SECRET[len("whsec_"):])
+from harness import SECRET, QuietServer, free_port, signed_recall, start_gateway
+
 EVENTS = ["bot.joining_call", "bot.in_call_recording", "bot.call_ended", "bot.done"]
-
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -42,23 +37,10 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass
-
-
 def post(port, msg_id, event, bot):
-    ts = str(int(time.time()))
-    code = event.split(".", 1)[1]
-    body = ('{"event":"%s","data":{"data":{"code":"%s","sub_code":null,"updated_at":"2026-01-01T00:00:00Z"},'
-            '"bot":{"id":"%s","metadata":{}}}}' % (event, code, bot)).encode()
-    sig = base64.b64encode(hmac.new(KEY, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
+    headers, body = signed_recall(msg_id, bot, event)
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    c.request("POST", "/webhooks/recall", body=body, headers={
-        "webhook-id": msg_id, "webhook-timestamp": ts, "webhook-signature": "v1," + sig,
-        "content-type": "application/json"})
+    c.request("POST", "/webhooks/recall", body=body, headers=headers)
     r = c.getresponse(); r.read(); c.close()
     return r.status
 
@@ -108,15 +90,7 @@ log:
     log = open(os.path.join(tmp, "gateway.log"), "ab")
 
     def start():
-        p = subprocess.Popen([args.binary, "serve", "--config", config], stdout=log, stderr=log)
-        def ready():
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", gport, timeout=1); c.request("GET", "/readyz")
-                return c.getresponse().status == 200
-            except OSError:
-                return False
-        wait_until(ready, 30, "the gateway to start")
-        return p
+        return start_gateway(args.binary, config, gport, log)
 
     def stop(p):
         p.send_signal(signal.SIGTERM)
