@@ -65,4 +65,14 @@ enum Binary {
         #expect(output.contains("per_session_order=ok"))
         #expect(output.contains("exactly_once=ok"))
     }
+
+    @Test(.timeLimit(.minutes(3)))
+    func sendPlaysEveryVendorEventAgainstTheDefaultConfiguration() throws {
+        let binary = try #require(Binary.gateway, "webhook-gateway binary not found next to the tests")
+        let (status, output) = try Binary.run(
+            ["bash", IngressHarness.repositoryRoot + "/Tests/e2e/send_all.sh", binary, IngressHarness.repositoryRoot], timeout: 150)
+        print(output.split(separator: "\n").last ?? "")
+        #expect(status == 0, "\(output.suffix(3000))")
+        #expect(output.contains("failed=0"))
+    }
 }
