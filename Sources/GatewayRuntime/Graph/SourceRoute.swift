@@ -22,4 +22,10 @@ struct SourceRoute: Sendable {
 
     /// True when the source cannot accept anything until a secret is configured.
     var awaitsSecret: Bool { verifies && secrets.isEmpty }
+
+    /// Checks the webhook's signature with this source's secrets and tolerance, at its receipt time.
+    func verify(_ webhook: InboundWebhook) throws(VerificationFailure) {
+        try provider.verification.verify(
+            webhook, context: VerificationContext(secrets: secrets, tolerance: tolerance, now: webhook.receivedAt))
+    }
 }

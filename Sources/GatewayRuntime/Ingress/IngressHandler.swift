@@ -73,24 +73,26 @@ final class IngressHandler: HTTPHandler {
         let webhook = InboundWebhook(method: request.method, path: request.path, headers: request.headers,
                                      body: request.body, receivedAt: started)
         let route: SourceRoute
+        let verified: Bool
         if let r = g.routes[request.path] {
-            route = r
+            (route, verified) = (r, false)
         } else {
+            // Auto-detection already verified the signature to choose the source.
             guard let r = detect(webhook, in: g, requestID: requestID) else {
                 answer(responder, .text(401, "unauthorized\n"), source: "auto", requestID: requestID, started: started)
                 return
             }
-            route = r
+            (route, verified) = (r, true)
         }
-        ingest(webhook, route: route, requestID: requestID, traceparent: TraceContext.traceparent(continuing: request.headers["traceparent"]),
-               responder: responder, started: started)
+        ingest(webhook, route: route, verified: verified, requestID: requestID,
+               traceparent: TraceContext.traceparent(continuing: request.headers["traceparent"]), responder: responder, started: started)
     }
 
     func eventLoopDidProcessEvents() { journal.wakeWriter() }
 
     // MARK: The ingest path
 
-    private func ingest(_ webhook: InboundWebhook, route: SourceRoute, requestID: String, traceparent: String,
+    private func ingest(_ webhook: InboundWebhook, route: SourceRoute, verified: Bool, requestID: String, traceparent: String,
                         responder: HTTPResponder, started: Timestamp) {
         if route.awaitsSecret {
             logger.warning("source has no secret configured: answering 503 until it is set", [
@@ -99,10 +101,9 @@ final class IngressHandler: HTTPHandler {
                    source: route.name, requestID: requestID, started: started)
             return
         }
-        if route.verifies {
+        if route.verifies, !verified {
             do {
-                try route.provider.verification.verify(
-                    webhook, context: VerificationContext(secrets: route.secrets, tolerance: route.tolerance, now: started))
+                try route.verify(webhook)
             } catch {
                 metrics.verificationFailures.labels(route.name, error.metricReason).increment()
                 logger.warning("webhook refused: \(error)", [("source", route.name), ("request_id", requestID)])
@@ -181,10 +182,7 @@ final class IngressHandler: HTTPHandler {
     /// None, or more than one, is a 401: the gateway never guesses whose event it is.
     private func detect(_ webhook: InboundWebhook, in g: IngressGraph, requestID: String) -> SourceRoute? {
         let candidates = g.detectCandidates(webhook.headers)
-        let verified = candidates.filter { route in
-            (try? route.provider.verification.verify(
-                webhook, context: VerificationContext(secrets: route.secrets, tolerance: route.tolerance, now: webhook.receivedAt))) != nil
-        }
+        let verified = candidates.filter { (try? $0.verify(webhook)) != nil }
         if verified.count == 1 { return verified[0] }
         logger.warning(verified.isEmpty ? "auto-detect: no source verified the webhook" : "auto-detect: more than one source verified the webhook", [
             ("candidates", candidates.map(\.name).joined(separator: ",")),
