@@ -12,7 +12,7 @@ Standard library only.
 """
 import argparse, http.client, http.server, json, os, random, signal, sys, tempfile, threading, time
 
-from harness import SECRET, QuietServer, free_port, signed_recall, start_gateway
+from harness import free_port, signed_recall, start_gateway, start_receiver, write_config
 
 
 class Sink(http.server.BaseHTTPRequestHandler):
@@ -52,33 +52,12 @@ def main():
     rnd = random.Random(args.seed)
 
     tmp = tempfile.mkdtemp(prefix="gw-crash-")
-    sink_port, gw_port = free_port(), free_port()
-    sink = QuietServer(("127.0.0.1", sink_port), Sink)
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
-
-    config = os.path.join(tmp, "gateway.yaml")
-    with open(config, "w") as f:
-        f.write(f"""
-server:
-  listen: 127.0.0.1:{gw_port}
-  event_loops: 1
-storage:
-  path: {tmp}/data
-  fsync: always
-providers_dir: {os.path.abspath(args.providers)}
-sources:
-  - name: recall
-    provider: recall
-    secret: {SECRET}
-sinks:
-  - name: internal
+    sink_port, gw_port = start_receiver(Sink), free_port()
+    config = write_config(tmp, gw_port, args.providers, f"""  - name: internal
     type: http
     url: http://127.0.0.1:{sink_port}/events
     retry:
-      schedule: [0s, 100ms, 200ms, 500ms, 1s]
-log:
-  level: warning
-""")
+      schedule: [0s, 100ms, 200ms, 500ms, 1s]""")
 
     log = open(os.path.join(tmp, "gateway.log"), "ab")
     proc = [None]

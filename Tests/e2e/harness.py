@@ -1,6 +1,6 @@
 """Shared pieces of the end-to-end scripts (standard library only): free ports, a quiet HTTP
 receiver server, Svix-signed Recall webhooks, and starting the gateway binary until it is ready."""
-import base64, hashlib, hmac, http.client, http.server, socket, subprocess, sys, time
+import base64, hashlib, hmac, http.client, http.server, os, socket, subprocess, sys, threading, time
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 KEY = base64.b64decode(SECRET[len("whsec_"):])
@@ -49,3 +49,37 @@ def start_gateway(binary, config, port, log):
             sys.exit(f"gateway exited with {proc.returncode} on start; see {log.name}")
         time.sleep(0.05)
     sys.exit("gateway did not become ready in 30 s")
+
+
+def start_receiver(handler):
+    """Serves `handler` (the internal service behind an HTTP sink) on a free port; returns the port."""
+    port = free_port()
+    server = QuietServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return port
+
+
+def write_config(directory, gateway_port, providers, sink, log_level="warning"):
+    """A gateway.yaml in `directory`: one loop on `gateway_port`, storage below `directory`, the
+    `recall` source signed with SECRET, and the HTTP sink whose YAML lines (under `sinks:`) are
+    given. Returns its path."""
+    path = os.path.join(directory, "gateway.yaml")
+    with open(path, "w") as f:
+        f.write(f"""
+server:
+  listen: 127.0.0.1:{gateway_port}
+  event_loops: 1
+storage:
+  path: {directory}/data
+  fsync: always
+providers_dir: {os.path.abspath(providers)}
+sources:
+  - name: recall
+    provider: recall
+    secret: {SECRET}
+sinks:
+{sink}
+log:
+  level: {log_level}
+""")
+    return path

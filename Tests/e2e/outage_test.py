@@ -11,7 +11,7 @@ usage: outage_test.py --binary PATH --providers DIR
 """
 import argparse, http.client, http.server, json, os, signal, subprocess, sys, tempfile, threading, time
 
-from harness import SECRET, QuietServer, free_port, signed_recall, start_gateway
+from harness import free_port, signed_recall, start_gateway, start_receiver, write_config
 
 EVENTS = ["bot.joining_call", "bot.in_call_recording", "bot.call_ended", "bot.done"]
 
@@ -60,33 +60,14 @@ def main():
     ap.add_argument("--providers", required=True)
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="gw-outage-")
-    rport, gport = free_port(), free_port()
-    receiver = QuietServer(("127.0.0.1", rport), Receiver)
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    config = os.path.join(tmp, "gateway.yaml")
-    with open(config, "w") as f:
-        f.write(f"""
-server:
-  listen: 127.0.0.1:{gport}
-  event_loops: 1
-storage:
-  path: {tmp}/data
-providers_dir: {os.path.abspath(args.providers)}
-sources:
-  - name: recall
-    provider: recall
-    secret: {SECRET}
-sinks:
-  - name: app
+    rport, gport = start_receiver(Receiver), free_port()
+    config = write_config(tmp, gport, args.providers, f"""  - name: app
     type: http
     url: http://127.0.0.1:{rport}/hooks
     ordering: per_session
     retry:
       schedule: [100ms, 200ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms]
-      jitter: 0
-log:
-  level: error
-""")
+      jitter: 0""", log_level="error")
     log = open(os.path.join(tmp, "gateway.log"), "ab")
 
     def start():
