@@ -25,7 +25,7 @@ extension AdminHandler {
             logger.info("sink resumed by the admin API", [("sink", sink)])
             return ok(["sink": sink, "paused": "false"])
         case .test(let sink):
-            let outcome = try deliveryCall { try delivery.sendTest(sink: sink, event: TestEvent.make(sink: sink)) }
+            let outcome = try deliveryCall { try delivery.sendTest(sink: sink, event: TestEvent.make()) }
             return json { w in
                 w.beginObject()
                 w.member("sink", sink)
@@ -115,7 +115,7 @@ extension DeliveryOutcome {
 
 /// The `provider.test` event the "send a test webhook" button delivers.
 enum TestEvent {
-    static func make(sink: String, now: Timestamp = .now()) -> StoredEvent {
+    static func make(now: Timestamp = .now()) -> StoredEvent {
         var event = MeetingEvent(type: .test, provider: "webhook-gateway", source: "admin", providerEvent: "test", receivedAt: now)
         event.occurredAt = now
         let id = "evt_test_" + Base32.encode(secureRandomBytes(10))

@@ -46,7 +46,7 @@ final class AdminHandler: HTTPHandler {
 
     func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         if let probe = HealthEndpoint(rawValue: request.path) {
-            responder.respond(probe.respond(health: health, journal: journal, registry: registry, head: request.method == "HEAD"))
+            responder.respond(probe.respond(health: health, registry: registry, head: request.method == "HEAD"))
             return
         }
         guard case .found(let route) = AdminRoute.match(method: request.method, path: request.path) else {

@@ -16,13 +16,6 @@ struct EventQuery {
     var limit = 100
     var after: JournalPosition?
 
-    init(from: Timestamp? = nil, to: Timestamp? = nil, types: [String] = [], session: String? = nil) {
-        self.from = from
-        self.to = to
-        self.types = types
-        self.session = session
-    }
-
     init(_ head: HTTPRequestHead) throws {
         for (key, value) in head.query {
             switch key {

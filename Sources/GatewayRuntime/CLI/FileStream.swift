@@ -7,13 +7,18 @@ import Glibc
 public enum FileStream {
     public struct Stream: Sendable {
         let fd: Int32
-        public func write(_ s: String) {
-            var bytes = Array(s.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-                offset += n
+        public func write(_ s: String) { write(bytes: Array(s.utf8)) }
+
+        /// Writes all of `bytes`, retrying short writes and EINTR; gives up silently on a closed
+        /// stream (there is nowhere left to report it).
+        func write(bytes: [UInt8]) {
+            bytes.withUnsafeBytes { buf in
+                var offset = 0
+                while offset < buf.count {
+                    let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+                    if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+                    offset += n
+                }
             }
         }
     }

@@ -2,14 +2,13 @@
 
 import GatewayCore
 import GatewayHTTP
-import GatewayStore
 
 enum HealthEndpoint: String {
     case live = "/healthz"
     case ready = "/readyz"
     case metrics = "/metrics"
 
-    func respond(health: HealthState, journal: Journal, registry: MetricsRegistry, head: Bool) -> HTTPResponse {
+    func respond(health: HealthState, registry: MetricsRegistry, head: Bool) -> HTTPResponse {
         var response: HTTPResponse
         switch self {
         case .live:

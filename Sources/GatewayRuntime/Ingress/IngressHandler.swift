@@ -64,7 +64,7 @@ final class IngressHandler: HTTPHandler {
 
     func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         if let probe = HealthEndpoint(rawValue: request.path) {
-            responder.respond(probe.respond(health: health, journal: journal, registry: registry, head: request.method == "HEAD"))
+            responder.respond(probe.respond(health: health, registry: registry, head: request.method == "HEAD"))
             return
         }
         let started = Timestamp.now()

@@ -11,7 +11,6 @@ import GatewayTLS
 import Synchronization
 
 final class Gateway: Sendable {
-    let configPath: String
     let secrets: SecretResolver
     let logger: Logger
     let registry: MetricsRegistry
@@ -29,7 +28,6 @@ final class Gateway: Sendable {
     /// Opens storage, starts delivery and the listeners. Throws a message for the operator.
     init(setup: GatewaySetup, secrets: SecretResolver, logger: Logger) throws(StartupError) {
         let c = setup.configuration
-        self.configPath = setup.configPath
         self.secrets = secrets
         self.logger = logger
         self.setup = Mutex(setup)
@@ -95,7 +93,7 @@ final class Gateway: Sendable {
         let old = setup.withLock { $0 }
         let new: GatewaySetup
         do {
-            new = try GatewaySetup.load(configPath: configPath, secrets: secrets)
+            new = try GatewaySetup.load(configPath: old.configPath, secrets: secrets)
         } catch {
             for e in error.errors { logger.error("reload rejected: \(e)") }
             logger.error("reload rejected: \(error.errors.count) configuration error(s); the previous configuration keeps serving")

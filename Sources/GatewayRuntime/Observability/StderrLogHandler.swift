@@ -3,9 +3,6 @@
 
 import GatewayCore
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 enum LogFormat: String, Sendable {
     case json, text
@@ -13,26 +10,17 @@ enum LogFormat: String, Sendable {
 
 final class StderrLogHandler: LogHandler {
     private let format: LogFormat
-    private let fd: Int32
+    private let stream: FileStream.Stream
     private let lock = Mutex<Void>(())
 
     init(format: LogFormat, fd: Int32 = 2) {
         self.format = format
-        self.fd = fd
+        stream = FileStream.Stream(fd: fd)
     }
 
     func write(_ record: LogRecord) {
         let line = format == .json ? Self.json(record) : Self.text(record)
-        lock.withLock { _ in
-            line.withUnsafeBytes { buf in
-                var offset = 0
-                while offset < buf.count {
-                    let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                    if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-                    offset += n
-                }
-            }
-        }
+        lock.withLock { _ in stream.write(bytes: line) }
     }
 
     static func json(_ r: LogRecord) -> [UInt8] {
