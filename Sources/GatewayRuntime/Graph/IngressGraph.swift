@@ -29,7 +29,7 @@ struct IngressGraph: Sendable {
                     at: source.providerLocation)
                 continue
             }
-            if source.path == IngressGraph.autoDetectPath || ["/healthz", "/readyz", "/metrics"].contains(source.path) {
+            if source.path == IngressGraph.autoDetectPath || HealthEndpoint(rawValue: source.path) != nil {
                 diagnostics.error("source '\(source.name)': path \(source.path) is reserved", at: source.location)
                 continue
             }
