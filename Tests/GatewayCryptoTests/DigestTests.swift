@@ -23,4 +23,18 @@ import Testing
         #expect(a.count == 32 && b.count == 32)
         #expect(a != b)  // 2^-256 chance of a false failure
     }
+
+    @Test func randomPoolDrawsNeverRepeatAcrossRefills() {
+        #expect(RandomPool.bytes(0).isEmpty)
+        // 300 draws of 16 bytes cross at least one 4 KiB refill; a repeated (or all-zero) draw
+        // would mean the pool handed out the same bytes twice or an unfilled buffer.
+        var seen = Set<[UInt8]>()
+        for _ in 0..<300 {
+            let draw = RandomPool.bytes(16)
+            #expect(draw.count == 16)
+            #expect(draw.contains { $0 != 0 })
+            #expect(seen.insert(draw).inserted)
+        }
+        #expect(RandomPool.bytes(4096).count == 4096)
+    }
 }

@@ -10,6 +10,6 @@ enum RequestID {
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return given
         }
-        return "req_" + Hex.encode(secureRandomBytes(12))
+        return "req_" + Hex.encode(RandomPool.bytes(12))
     }
 }

@@ -27,7 +27,7 @@ enum TraceContext {
 
     private static func nonZeroRandom(_ count: Int) -> [UInt8] {
         while true {
-            let bytes = secureRandomBytes(count)
+            let bytes = RandomPool.bytes(count)
             if bytes.contains(where: { $0 != 0 }) { return bytes }
         }
     }
