@@ -47,6 +47,35 @@ import Testing
     #expect(sink.delivered == ["a2", "a1"])
 }
 
+@Test func aBatchingSinkGetsReadyEventsTogetherOnePerSessionAndRetriesOnlyTheFailedOne() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let sink = ScriptedSink(batchLimit: 8) { id, attempt in
+        id == "c1" && attempt == 1 ? .retry(reason: "HTTP 503", after: nil) : .delivered(status: 200)
+    }
+    let engine = try h.engine([ConfiguredSink(sink: sink, retry: fastRetry([0.05]), concurrency: 1)])
+    // Journaled before the engine starts, so the worker finds them all ready at once.
+    let plan = [("a1", "A"), ("a2", "A"), ("b1", "B"), ("c1", "C"), ("c2", "C"), ("d1", "D"), ("e1", "E"), ("a3", "A")]
+    for (id, session) in plan { append(h.journal, makeEvent(id, session: session)) }
+    engine.start()
+    defer { engine.stop() }
+    #expect(eventually { sink.delivered.count == plan.count })
+    let batches = sink.batches
+    // The first call takes the head of every session: a1 b1 c1 d1 e1.
+    #expect(batches.first?.map(\.id) == ["a1", "b1", "c1", "d1", "e1"])
+    for batch in batches {
+        let sessions = batch.compactMap(\.sessionID)
+        #expect(Set(sessions).count == sessions.count, "two events of one session in one batch: \(batch.map(\.id))")
+    }
+    // Only c1 was attempted twice; every other event once, and each session kept its order.
+    let attempts = sink.attempts
+    #expect(attempts.filter { $0 == "c1" }.count == 2)
+    #expect(Set(plan.map(\.0)).allSatisfy { id in id == "c1" || attempts.filter { $0 == id }.count == 1 })
+    let delivered = sink.delivered
+    #expect(delivered.filter { $0.hasPrefix("a") } == ["a1", "a2", "a3"])
+    #expect(delivered.filter { $0.hasPrefix("c") } == ["c1", "c2"])
+}
+
 @Test func aSlowSinkDoesNotDelayAnotherSink() throws {
     let h = try Harness()
     defer { h.close() }

@@ -107,6 +107,21 @@ func lines(_ path: String) -> [String] {
     #expect(failing.deliver(event) == .retry(reason: "writing to stdout failed", after: nil))
 }
 
+@Test func jsonLinesKeepEveryEnvelopeOnOneLine() {
+    #expect(JSONLines.line(Array(#"{"a":"b"}"#.utf8)) == Array("{\"a\":\"b\"}\n".utf8))
+    // A pretty-printed vendor body spliced as data.raw: its CR/LF become spaces, the JSON stays equal.
+    #expect(JSONLines.line(Array("{\"raw\":{\r\n  \"a\": 1\n}}".utf8)) == Array("{\"raw\":{    \"a\": 1 }}\n".utf8))
+    #expect(JSONLines.line([]) == [0x0A])
+}
+
+@Test func stdoutBatchIsOneWriteWithOneLinePerEvent() {
+    let captured = Mutex<[[UInt8]]>([])
+    let sink = StdoutSink(name: "out", format: .json) { bytes in captured.withLock { $0.append(bytes) }; return true }
+    let events = (0..<3).map { makeEvent("b\($0)") }
+    #expect(sink.deliver(batch: events) == Array(repeating: .delivered(status: nil), count: 3))
+    #expect(captured.withLock { $0 } == [events.flatMap { $0.envelope + [0x0A] }])
+}
+
 @Test func fileSinkWithoutFsyncStillWritesEveryLineBeforeReportingDelivered() throws {
     let dir = temporaryDirectory()
     defer { removeDirectory(dir) }

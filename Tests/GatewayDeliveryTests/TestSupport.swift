@@ -57,15 +57,27 @@ func eventually(timeout: Double = 5, _ condition: () -> Bool) -> Bool {
 /// attempt and every successful delivery in order.
 final class ScriptedSink: Sink {
     let name: String
+    let batchLimit: Int
     private let script: @Sendable (String, Int) -> DeliveryOutcome
     private let delay: Double
     private let log = Mutex<(attempts: [String], delivered: [String])>(([], []))
+    private let batchLog = Mutex<[[StoredEvent]]>([])
 
-    init(name: String = "test", delay: Double = 0, script: @escaping @Sendable (String, Int) -> DeliveryOutcome = { _, _ in .delivered(status: 200) }) {
+    init(name: String = "test", delay: Double = 0, batchLimit: Int = 1,
+         script: @escaping @Sendable (String, Int) -> DeliveryOutcome = { _, _ in .delivered(status: 200) }) {
         self.name = name
         self.delay = delay
+        self.batchLimit = batchLimit
         self.script = script
     }
+
+    func deliver(batch events: [StoredEvent]) -> [DeliveryOutcome] {
+        batchLog.withLock { $0.append(events) }
+        return events.map { deliver($0) }
+    }
+
+    /// Every `deliver(batch:)` call's events (single-event calls go to `deliver` and are not here).
+    var batches: [[StoredEvent]] { batchLog.withLock { $0 } }
 
     func deliver(_ event: StoredEvent) -> DeliveryOutcome {
         if delay > 0 { usleep(UInt32(delay * 1_000_000)) }

@@ -40,10 +40,10 @@ func recordingLogger() -> (Logger, RecordingLogHandler) {
 
 extension Journal {
     /// Appends and waits for the completion.
-    func appendAndWait(_ payload: [UInt8]) -> Result<JournalPosition, StoreError> {
+    func appendAndWait(_ payload: [UInt8], event: StoredEvent? = nil) -> Result<JournalPosition, StoreError> {
         let done = DispatchSemaphore(value: 0)
         let box = Mutex<Result<JournalPosition, StoreError>?>(nil)
-        append(payload) { r in
+        append(payload, event: event) { r in
             box.withLock { $0 = r }
             done.signal()
         }

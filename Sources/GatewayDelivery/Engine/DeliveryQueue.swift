@@ -83,12 +83,18 @@ struct DeliveryQueue {
         items.values.contains { $0.position == position }
     }
 
-    /// The first item that may be attempted at `now`, marked running. Per-session ordering: only
-    /// the oldest unfinished event of a partition is eligible, and only when none of that
-    /// partition is in flight; later events wait even when their own time has come.
-    mutating func take(now: Timestamp) -> Item? {
+    /// The first item that may be attempted at `now`, marked running.
+    mutating func take(now: Timestamp) -> Item? { take(now: now, limit: 1).first }
+
+    /// Up to `limit` items that may be attempted at `now`, in order, marked running. Per-session
+    /// ordering: only the oldest unfinished event of a partition is eligible, and only when none
+    /// of that partition is in flight; later events wait even when their own time has come (so
+    /// one batch holds at most one event per partition).
+    mutating func take(now: Timestamp, limit: Int) -> [Item] {
+        var taken: [Item] = []
         var blocked: Set<String> = []
         for id in order {
+            guard taken.count < limit else { break }
             guard let item = items[id] else { continue }
             let key = ordering == .perSession ? item.event.partitionKey : nil
             if let key {
@@ -99,9 +105,9 @@ struct DeliveryQueue {
             guard item.state == .pending, item.nextAttemptAt <= now else { continue }
             items[id]!.state = .running
             if let key { busyPartitions.insert(key) }
-            return items[id]
+            taken.append(items[id]!)
         }
-        return nil
+        return taken
     }
 
     /// The earliest time an item that is not held back by ordering becomes due (nil when none
@@ -126,11 +132,22 @@ struct DeliveryQueue {
     /// The item is delivered or dead-lettered. It leaves memory at once: a stream record only
     /// keeps its slot (a few bytes) until the cursor passes it, so an event retrying for days at
     /// the head of the stream does not fill the window and stall every other session.
-    mutating func finish(_ id: UInt64) {
-        guard let item = items[id] else { return }
-        release(item)
-        items[id] = nil
-        if let i = order.firstIndex(of: id) { order.remove(at: i) }
+    mutating func finish(_ id: UInt64) { finish([id]) }
+
+    /// Finishes several items with one pass over the attempt order.
+    mutating func finish(_ ids: [UInt64]) {
+        var done: Set<UInt64> = []
+        for id in ids {
+            guard let item = items[id] else { continue }
+            release(item)
+            items[id] = nil
+            done.insert(id)
+        }
+        if done.count == 1, let i = order.firstIndex(of: done.first!) {
+            order.remove(at: i)
+        } else if done.count > 1 {
+            order.removeAll { done.contains($0) }
+        }
     }
 
     /// The item goes back to waiting until `at`.

@@ -40,7 +40,7 @@ final class SinkDispatcher: Sendable {
     let journal: Journal
     let store: SinkStateStore
     let logger: Logger
-    let metrics: DeliveryMetrics
+    let metricChildren: DeliveryMetrics.SinkChildren
     let clock: any DeliveryClock
     let options: Options
     let doorbell = Doorbell()
@@ -55,7 +55,7 @@ final class SinkDispatcher: Sendable {
         self.configured = configured
         self.journal = journal
         self.logger = logger.with("sink", configured.name)
-        self.metrics = metrics
+        metricChildren = metrics.children(sink: configured.name)
         self.clock = clock
         self.options = options
         store = try SinkStateStore(directory: storageDirectory, sink: configured.name, logger: logger)
@@ -202,6 +202,10 @@ final class SinkDispatcher: Sendable {
         var decoded: [(JournalEntry, Result<StoredEvent, StoreError>)] = []
         decoded.reserveCapacity(entries.count)
         for entry in entries {
+            if let cached = entry.cachedEvent {
+                decoded.append((entry, .success(cached)))
+                continue
+            }
             do throws(StoreError) {
                 decoded.append((entry, .success(try StoredEvent(decoding: entry.payload, includingRequest: false))))
             } catch {
@@ -264,18 +268,19 @@ final class SinkDispatcher: Sendable {
     // MARK: workers
 
     private func workerLoop() {
+        let limit = max(1, configured.sink.batchLimit)
         while true {
             let generation = doorbell.current
             let now = clock.now()
-            let (item, running, due) = shared.withLock { s -> (DeliveryQueue.Item?, Bool, Timestamp?) in
-                guard s.running else { return (nil, false, nil) }
-                guard s.paused == nil else { return (nil, true, nil) }
-                if let item = s.queue.take(now: now) { return (item, true, nil) }
-                return (nil, true, s.queue.nextDue())
+            let (items, running, due) = shared.withLock { s -> ([DeliveryQueue.Item], Bool, Timestamp?) in
+                guard s.running else { return ([], false, nil) }
+                guard s.paused == nil else { return ([], true, nil) }
+                let items = s.queue.take(now: now, limit: limit)
+                return (items, true, items.isEmpty ? s.queue.nextDue() : nil)
             }
             guard running else { return }
-            if let item {
-                attempt(item)
+            if !items.isEmpty {
+                attempt(items)
                 doorbell.ring()
                 continue
             }
@@ -284,25 +289,43 @@ final class SinkDispatcher: Sendable {
         }
     }
 
-    private func attempt(_ item: DeliveryQueue.Item) {
+    /// One delivery call for `items` (one event, or a batch for sinks that take several), then each
+    /// event's outcome: the delivered ones are finished together, the others one by one.
+    private func attempt(_ items: [DeliveryQueue.Item]) {
         let started = clock.now()
-        let outcome = configured.sink.deliver(item.event)
+        let outcomes = items.count == 1 ? [configured.sink.deliver(items[0].event)] : configured.sink.deliver(batch: items.map(\.event))
+        precondition(outcomes.count == items.count, "sink \(name) returned \(outcomes.count) outcomes for \(items.count) events")
         let now = clock.now()
-        metrics.attempts.labels(name, outcome.label).increment()
-        metrics.duration.labels(name).observe(max(0, now.seconds(since: started)))
-        shared.withLock { $0.attempts[outcome.label, default: 0] += 1 }
+        let seconds = max(0, now.seconds(since: started))
+        var delivered: [DeliveryQueue.Item] = []
+        for (item, outcome) in zip(items, outcomes) {
+            metricChildren.attempts(outcome).increment()
+            metricChildren.duration.observe(seconds)
+            if case .delivered = outcome { delivered.append(item) }
+        }
+        shared.withLock { s in
+            for outcome in outcomes { s.attempts[outcome.label, default: 0] += 1 }
+            s.queue.finish(delivered.map(\.id))
+            for item in delivered {
+                if item.hasDurableRetry { s.pendingChanges.append(.clearRetry(item.position)) }
+                if item.isRequeue { s.pendingChanges.append(.removeRequeued(item.position)) }
+            }
+        }
+        for item in delivered where item.attempts > 0 {
+            logger.info("delivered after retries", [("event", item.event.id), ("attempts", String(item.attempts + 1))])
+        }
+        for (item, outcome) in zip(items, outcomes) {
+            if case .delivered = outcome { continue }
+            handleFailure(item, outcome, started: started, now: now)
+        }
+    }
+
+    private func handleFailure(_ item: DeliveryQueue.Item, _ outcome: DeliveryOutcome, started: Timestamp, now: Timestamp) {
         let attempts = item.attempts + 1
         let firstAttemptAt = item.firstAttemptAt ?? started
         switch outcome {
         case .delivered:
-            shared.withLock { s in
-                s.queue.finish(item.id)
-                if item.hasDurableRetry { s.pendingChanges.append(.clearRetry(item.position)) }
-                if item.isRequeue { s.pendingChanges.append(.removeRequeued(item.position)) }
-            }
-            if attempts > 1 {
-                logger.info("delivered after retries", [("event", item.event.id), ("attempts", String(attempts))])
-            }
+            preconditionFailure("delivered outcomes are finished by attempt")
         case .retry(let reason, let after):
             guard let delay = configured.retry.delay(afterAttempt: attempts, firstAttemptAt: firstAttemptAt, now: now, retryAfter: after) else {
                 deadLetter(item, attempts: attempts, status: outcome.httpStatus, reason: "gave up after \(attempts) attempts: \(reason)", now: now)
@@ -356,7 +379,7 @@ final class SinkDispatcher: Sendable {
             shared.withLock { $0.queue.reschedule(item.id, attempts: item.attempts, firstAttemptAt: item.firstAttemptAt ?? now, at: now.adding(seconds: 5), durable: item.hasDurableRetry) }
             return
         }
-        metrics.deadLettered.labels(name).increment()
+        metricChildren.deadLettered.increment()
         shared.withLock { $0.queue.finish(item.id) }
         logger.warning("event dead-lettered", [("event", item.event.id), ("attempts", String(attempts)), ("reason", reason)])
     }

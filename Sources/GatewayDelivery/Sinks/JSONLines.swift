@@ -1,12 +1,22 @@
 // JSON Lines framing shared by the `file` and `stdout` sinks: one envelope per line.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 enum JSONLines {
     /// `json` plus a newline. Raw CR/LF bytes can only be insignificant whitespace in valid JSON
     /// (inside strings they must be escaped), so turning them into spaces keeps the document
-    /// equal while guaranteeing one line.
+    /// equal while guaranteeing one line. Envelopes rarely hold any (only a pretty-printed vendor
+    /// body spliced as `data.raw`), so memchr looks first and the byte loop runs only when needed.
     static func line(_ json: [UInt8]) -> [UInt8] {
         var out = json
-        for i in out.indices where out[i] == 0x0A || out[i] == 0x0D { out[i] = 0x20 }
+        let needsRewrite = json.withUnsafeBytes { b in
+            b.count > 0 && (memchr(b.baseAddress!, 0x0A, b.count) != nil || memchr(b.baseAddress!, 0x0D, b.count) != nil)
+        }
+        if needsRewrite {
+            for i in out.indices where out[i] == 0x0A || out[i] == 0x0D { out[i] = 0x20 }
+        }
         out.append(0x0A)
         return out
     }

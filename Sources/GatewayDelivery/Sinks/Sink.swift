@@ -9,10 +9,19 @@ public protocol Sink: Sendable {
     /// Delivers one event and blocks until the outcome is known. Called on the sink's delivery
     /// worker threads, possibly several at once (`concurrency`), never on an event loop.
     func deliver(_ event: StoredEvent) -> DeliveryOutcome
+    /// At most this many ready events are handed to one `deliver(batch:)` call. 1 (the default)
+    /// means one at a time; sinks that write many events as cheaply as one (a file: one write
+    /// system call) take more. Each event of a batch still gets its own outcome, retries and metrics.
+    var batchLimit: Int { get }
+    /// Delivers `events` (journal order, at most one per session) and returns one outcome per
+    /// event, in the same order. The default delivers them one by one.
+    func deliver(batch events: [StoredEvent]) -> [DeliveryOutcome]
     /// Releases files and connections; called once when the engine stops.
     func close()
 }
 
 extension Sink {
+    public var batchLimit: Int { 1 }
+    public func deliver(batch events: [StoredEvent]) -> [DeliveryOutcome] { events.map { deliver($0) } }
     public func close() {}
 }

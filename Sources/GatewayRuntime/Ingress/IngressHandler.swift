@@ -10,7 +10,8 @@ import GatewayStore
 import Synchronization
 
 final class IngressHandler: HTTPHandler {
-    private let graph: Mutex<IngressGraph>
+    /// The routing graph and, per source name, its success-path metrics (swapped together on reload).
+    private let graph: Mutex<(IngressGraph, [String: IngressMetrics.SourceChildren])>
     private let journal: Journal
     private let dedupe: DedupeIndex
     private let sessions: SessionStateTracker
@@ -24,7 +25,7 @@ final class IngressHandler: HTTPHandler {
 
     init(graph: IngressGraph, journal: Journal, dedupe: DedupeIndex, sessions: SessionStateTracker,
          registry: MetricsRegistry, metrics: IngressMetrics, health: HealthState, logger: Logger, maxInFlight: Int) {
-        self.graph = Mutex(graph)
+        self.graph = Mutex((graph, IngressHandler.children(of: graph, metrics)))
         self.journal = journal
         self.dedupe = dedupe
         self.sessions = sessions
@@ -39,9 +40,16 @@ final class IngressHandler: HTTPHandler {
     var waitingForJournal: Int { inFlight.load(ordering: .relaxed) }
 
     /// Swaps the routing graph (reload). Requests already past `prepare` finish on the old one.
-    func replace(_ newGraph: IngressGraph) { graph.withLock { $0 = newGraph } }
+    func replace(_ newGraph: IngressGraph) {
+        let children = IngressHandler.children(of: newGraph, metrics)
+        graph.withLock { $0 = (newGraph, children) }
+    }
 
-    var current: IngressGraph { graph.withLock { $0 } }
+    var current: IngressGraph { graph.withLock { $0.0 } }
+
+    private static func children(of graph: IngressGraph, _ metrics: IngressMetrics) -> [String: IngressMetrics.SourceChildren] {
+        Dictionary(graph.sources.map { ($0.name, metrics.children(source: $0.name)) }, uniquingKeysWith: { a, _ in a })
+    }
 
     // MARK: HTTPHandler
 
@@ -68,7 +76,7 @@ final class IngressHandler: HTTPHandler {
             return
         }
         let started = Timestamp.now()
-        let g = current
+        let (g, children) = graph.withLock { $0 }
         let requestID = RequestID.from(request.headers)
         let webhook = InboundWebhook(method: request.method, path: request.path, headers: request.headers,
                                      body: request.body, receivedAt: started)
@@ -84,7 +92,7 @@ final class IngressHandler: HTTPHandler {
             }
             (route, verified) = (r, true)
         }
-        ingest(webhook, route: route, verified: verified, requestID: requestID,
+        ingest(webhook, route: route, metrics: children[route.name], verified: verified, requestID: requestID,
                traceparent: TraceContext.traceparent(continuing: request.headers["traceparent"]), responder: responder, started: started)
     }
 
@@ -92,7 +100,7 @@ final class IngressHandler: HTTPHandler {
 
     // MARK: The ingest path
 
-    private func ingest(_ webhook: InboundWebhook, route: SourceRoute, verified: Bool, requestID: String, traceparent: String,
+    private func ingest(_ webhook: InboundWebhook, route: SourceRoute, metrics sourceMetrics: IngressMetrics.SourceChildren?, verified: Bool, requestID: String, traceparent: String,
                         responder: HTTPResponder, started: Timestamp) {
         if route.awaitsSecret {
             logger.warning("source has no secret configured: answering 503 until it is set", [
@@ -131,7 +139,7 @@ final class IngressHandler: HTTPHandler {
             // The same event is being journaled by a concurrent request that may still fail: let
             // the vendor retry rather than claim success for an event that might not exist.
             answer(responder, .text(409, "the same event is being stored; retry\n", headers: HeaderFields([("retry-after", "1")])),
-                   source: route.name, requestID: requestID, started: started, eventID: id)
+                   source: route.name, requestID: requestID, started: started)
             return
         case .new:
             break
@@ -153,13 +161,14 @@ final class IngressHandler: HTTPHandler {
         let success = successResponse(processed, route: route)
         // The writer is woken once per event-loop round (eventLoopDidProcessEvents), so every
         // webhook of the round shares one write and one fdatasync.
-        journal.append(stored.encoded(), wakeWriter: false) { [self] result in
+        journal.append(stored.encoded(), event: stored, wakeWriter: false) { [self] result in
             inFlight.subtract(1, ordering: .relaxed)
             switch result {
             case .success:
                 dedupe.commit(processed.eventID)
                 health.storageSucceeded()
-                answer(responder, success, source: route.name, requestID: requestID, started: started, eventID: processed.eventID)
+                answer(responder, success, source: route.name, requestID: requestID, started: started,
+                       metrics: sourceMetrics)
             case .failure(let error):
                 dedupe.release(processed.eventID)
                 health.storageFailed()
@@ -190,12 +199,19 @@ final class IngressHandler: HTTPHandler {
         return nil
     }
 
+    /// `metrics`: the source's cached children, for the common 200 (other answers look theirs up).
     private func answer(_ responder: HTTPResponder, _ response: HTTPResponse, source: String, requestID: String,
-                        started: Timestamp, eventID: String? = nil) {
+                        started: Timestamp, metrics cached: IngressMetrics.SourceChildren? = nil) {
         var r = response
         r.headers.add("x-request-id", requestID, nameIsLowercase: true)
-        metrics.requests.labels(source, String(r.status)).increment()
-        metrics.ingestSeconds.labels(source).observe(Timestamp.now().seconds(since: started))
+        let seconds = Timestamp.now().seconds(since: started)
+        if let cached, r.status == 200 {
+            cached.accepted.increment()
+            cached.ingestSeconds.observe(seconds)
+        } else {
+            metrics.requests.labels(source, String(r.status)).increment()
+            metrics.ingestSeconds.labels(source).observe(seconds)
+        }
         responder.respond(r)
     }
 }

@@ -18,3 +18,16 @@ struct IngressMetrics: Sendable {
             "gateway_ingest_duration_seconds", "From a complete request to its answer (verify, normalise, dedupe, journal).", labels: ["source"])
     }
 }
+
+extension IngressMetrics {
+    /// One source's metrics on the success path, looked up once per routing graph: a family lookup
+    /// hashes the label values under a lock, a visible cost when paid twice per webhook.
+    struct SourceChildren: Sendable {
+        let accepted: Counter
+        let ingestSeconds: Histogram
+    }
+
+    func children(source: String) -> SourceChildren {
+        SourceChildren(accepted: requests.labels(source, "200"), ingestSeconds: ingestSeconds.labels(source))
+    }
+}

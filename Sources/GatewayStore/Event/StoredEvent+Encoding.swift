@@ -88,3 +88,13 @@ extension StoredEvent {
         try r.expectEnd()
     }
 }
+
+extension StoredEvent {
+    /// This event as `init(decoding:includingRequest: false)` returns it: raw request left out.
+    public var withoutRequest: StoredEvent {
+        var e = self
+        e.requestHeaders = HeaderFields()
+        e.requestBody = []
+        return e
+    }
+}

@@ -14,7 +14,8 @@ extension Journal {
     /// skipped (and logged once, with segment and offset).
     public func read(from position: JournalPosition, limit: Int) throws(StoreError) -> [JournalEntry] {
         guard limit > 0 else { return [] }
-        let segments = shared.withLock { $0.segments }
+        let (segments, cached) = shared.withLock { ($0.segments, $0.tail.read(from: position, limit: limit)) }
+        if let cached { return cached }
         var out: [JournalEntry] = []
         for segment in segments where segment.number >= position.segment {
             var offset = segment.number == position.segment ? max(position.offset, SegmentFile.headerSize) : SegmentFile.headerSize

@@ -13,6 +13,7 @@ public final class Journal: Sendable {
     struct PendingAppend {
         let payload: [UInt8]
         let crc: UInt32
+        let cachedEvent: StoredEvent?
         let completion: Completion
     }
 
@@ -26,6 +27,7 @@ public final class Journal: Sendable {
         var end: JournalPosition
         var listeners: [@Sendable () -> Void] = []
         var batchObservers: [BatchObserver] = []
+        var tail: JournalTail
     }
 
     /// Told after every committed batch: how many records it held, and how long its fdatasync took
@@ -59,7 +61,8 @@ public final class Journal: Sendable {
         self.logger = logger.with("component", "journal")
         let recovered = try JournalRecovery.open(directory: directory, logger: self.logger)
         let last = recovered.segments[recovered.segments.count - 1]
-        shared = Mutex(Shared(segments: recovered.segments, end: JournalPosition(segment: last.number, offset: last.committed)))
+        shared = Mutex(Shared(segments: recovered.segments, end: JournalPosition(segment: last.number, offset: last.committed),
+                             tail: JournalTail(maxEntries: options.tailEntries, maxBytes: options.tailBytes)))
         files = SegmentFileCache(directory: directory)
         let writer = JournalWriter(
             file: recovered.active, number: last.number, offset: last.committed, nextNumber: recovered.nextNumber)
@@ -77,17 +80,20 @@ public final class Journal: Sendable {
     /// retries with the next append). Keep completions cheap: they delay the next batch. Never call
     /// `close()` from a completion or commit listener: it waits for the writer thread they run on.
     ///
+    /// `event` is what `payload` encodes: the journal keeps it (without its raw request) in its
+    /// memory tail, so readers close behind the end skip reading and decoding the record.
+    ///
     /// With `wakeWriter: false` the record only joins the queue and the caller promises to call
     /// `wakeWriter()` soon (an event loop does, once per round of requests): the writer then sees
     /// the whole round as one batch instead of being woken, and switched to, once per record.
-    public func append(_ payload: [UInt8], wakeWriter: Bool = true, completion: @escaping Completion) {
+    public func append(_ payload: [UInt8], event: StoredEvent? = nil, wakeWriter: Bool = true, completion: @escaping Completion) {
         guard !payload.isEmpty, payload.count <= RecordFrame.maxPayload else {
             completion(.failure(.invalid("journal payload of \(payload.count) bytes (must be 1...\(RecordFrame.maxPayload))")))
             return
         }
         // The checksum is computed here, on the caller's thread, so event-loop threads share the
         // work instead of serialising it on the writer.
-        let item = PendingAppend(payload: payload, crc: CRC32C.checksum(payload), completion: completion)
+        let item = PendingAppend(payload: payload, crc: CRC32C.checksum(payload), cachedEvent: event?.withoutRequest, completion: completion)
         let (accepted, signal) = shared.withLock { s -> (Bool, Bool) in
             if s.closed { return (false, false) }
             s.queue.append(item)
@@ -152,7 +158,10 @@ public final class Journal: Sendable {
             }
         }
         guard !removed.isEmpty else { return 0 }
-        shared.withLock { s in s.segments.removeAll { removed.contains($0.number) } }
+        shared.withLock { s in
+            s.segments.removeAll { removed.contains($0.number) }
+            s.tail.removeAll()
+        }
         try? FileSystem.syncDirectory(directory)
         logger.info("removed journal segments past retention", [("segments", removed.map(String.init).joined(separator: ","))])
         return removed.count

@@ -20,11 +20,18 @@ public struct JournalOptions: Sendable, Equatable {
     /// Seconds a segment is kept for replay after its last append (`storage.retention`, default 7 d);
     /// the runtime passes `now - retention` to `removeSegments(fullyBefore:olderThan:)`.
     public var retention: Double
+    /// Bounds of the memory tail (the latest records, served to readers without disk reads).
+    /// 0 entries turns it off (tests of the disk path).
+    public var tailEntries: Int
+    public var tailBytes: Int
 
-    public init(fsync: FsyncPolicy = .always, segmentSize: Int = 64 << 20, retention: Double = 7 * 86400) {
+    public init(fsync: FsyncPolicy = .always, segmentSize: Int = 64 << 20, retention: Double = 7 * 86400,
+                tailEntries: Int = 4096, tailBytes: Int = 8 << 20) {
         self.fsync = fsync
         self.segmentSize = segmentSize
         self.retention = retention
+        self.tailEntries = tailEntries
+        self.tailBytes = tailBytes
     }
 }
 

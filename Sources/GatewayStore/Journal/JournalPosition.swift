@@ -33,10 +33,14 @@ public struct JournalEntry: Sendable, Equatable {
     /// every one before it) is done; `read(from: next)` continues with the following record.
     public var next: JournalPosition
     public var payload: [UInt8]
+    /// The event `payload` encodes, decoded without its raw request (what delivery needs), when the
+    /// record came from the journal's memory tail; nil when it was read from disk.
+    public var cachedEvent: StoredEvent?
 
-    public init(position: JournalPosition, next: JournalPosition, payload: [UInt8]) {
+    public init(position: JournalPosition, next: JournalPosition, payload: [UInt8], cachedEvent: StoredEvent? = nil) {
         self.position = position
         self.next = next
         self.payload = payload
+        self.cachedEvent = cachedEvent
     }
 }

@@ -153,6 +153,10 @@ final class JournalWriter: @unchecked Sendable {
         let (listeners, observers) = journal.shared.withLock { s in
             s.segments[s.segments.count - 1].committed = offset
             s.end = JournalPosition(segment: number, offset: offset)
+            for (item, position) in zip(group, positions) {
+                let next = JournalPosition(segment: number, offset: position.offset + frameSize(item))
+                s.tail.append(JournalEntry(position: position, next: next, payload: item.payload, cachedEvent: item.cachedEvent))
+            }
             return (s.listeners, s.batchObservers)
         }
         journal.counters.appends.add(group.count, ordering: .relaxed)

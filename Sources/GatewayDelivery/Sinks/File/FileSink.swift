@@ -19,7 +19,7 @@ public final class FileSink: Sink, @unchecked Sendable {
     }
 
     private let condition = NSCondition()
-    private var queue: [(line: [UInt8], slot: Slot)] = []
+    private var queue: [(lines: [[UInt8]], slot: Slot)] = []
     private var writing = false
     private var closed = false
     private let file: RotatingFile
@@ -34,12 +34,19 @@ public final class FileSink: Sink, @unchecked Sendable {
         file = RotatingFile(path: path, rotation: rotation, clock: clock, sync: fsync)
     }
 
+    /// Up to this many lines go into one write (and, with `fsync`, one fdatasync).
+    public var batchLimit: Int { 256 }
+
     public func deliver(_ event: StoredEvent) -> DeliveryOutcome {
+        deliver(batch: [event])[0]
+    }
+
+    public func deliver(batch events: [StoredEvent]) -> [DeliveryOutcome] {
         let slot = Slot()
-        let line = JSONLines.line(event.envelope)
+        let lines = events.map { JSONLines.line($0.envelope) }
         condition.lock()
         defer { condition.unlock() }
-        queue.append((line, slot))
+        queue.append((lines, slot))
         while slot.result == nil {
             if writing {
                 condition.wait()
@@ -56,14 +63,14 @@ public final class FileSink: Sink, @unchecked Sendable {
             if isClosed {
                 outcome = .retry(reason: "file sink is closed", after: nil)
             } else {
-                outcome = file.append(batch.map(\.line))
+                outcome = file.append(batch.flatMap(\.lines))
             }
             condition.lock()
             for item in batch { item.slot.result = outcome }
             writing = false
             condition.broadcast()
         }
-        return slot.result!
+        return Array(repeating: slot.result!, count: events.count)
     }
 
     public func close() {

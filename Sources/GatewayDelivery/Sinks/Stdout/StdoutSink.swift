@@ -16,7 +16,7 @@ public struct StdoutSink: Sink {
     public let format: Format
     private let output: @Sendable ([UInt8]) -> Bool
 
-    /// `output` receives whole lines (newline included) and returns false when it could not write
+    /// `output` receives one or more whole lines (newlines included) and returns false when it could not write
     /// them; tests capture it, the default writes to file descriptor 1.
     public init(name: String, format: Format, output: @escaping @Sendable ([UInt8]) -> Bool = StdoutSink.standardOutput) {
         self.name = name
@@ -24,8 +24,18 @@ public struct StdoutSink: Sink {
         self.output = output
     }
 
+    /// Up to this many lines go into one write.
+    public var batchLimit: Int { 256 }
+
     public func deliver(_ event: StoredEvent) -> DeliveryOutcome {
-        output(Self.line(for: event, format: format)) ? .delivered(status: nil) : .retry(reason: "writing to stdout failed", after: nil)
+        deliver(batch: [event])[0]
+    }
+
+    public func deliver(batch events: [StoredEvent]) -> [DeliveryOutcome] {
+        var lines: [UInt8] = []
+        for event in events { lines.append(contentsOf: Self.line(for: event, format: format)) }
+        let outcome: DeliveryOutcome = output(lines) ? .delivered(status: nil) : .retry(reason: "writing to stdout failed", after: nil)
+        return Array(repeating: outcome, count: events.count)
     }
 
     public static func line(for event: StoredEvent, format: Format) -> [UInt8] {
