@@ -19,8 +19,21 @@ public struct JSONWriter: Sendable {
     public mutating func beginArray() { separator(); bytes.append(0x5B); needsComma = false }
     public mutating func endArray() { bytes.append(0x5D); needsComma = true }
 
-    /// Writes `"key":`; the next call writes its value.
-    public mutating func key(_ key: String) {
+    /// Writes `"key":` for a key written in the source (no escaping needed, so none is scanned
+    /// for: the envelope writes about thirty of these per webhook); the next call writes its value.
+    public mutating func key(_ key: StaticString) {
+        assert(!UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount).contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C },
+               "JSONWriter.key: a literal key must not need escaping")
+        separator()
+        bytes.append(0x22)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        bytes.append(0x22)
+        bytes.append(0x3A)
+        needsComma = false
+    }
+
+    /// Writes `"key":` for a key known only at run time (escaped as needed).
+    public mutating func key(escaping key: String) {
         separator()
         appendQuoted(key)
         bytes.append(0x3A)
@@ -63,7 +76,7 @@ public struct JSONWriter: Sendable {
             endArray()
         case .object(let o):
             beginObject()
-            for m in o.members { key(m.key); value(m.value) }
+            for m in o.members { key(escaping: m.key); value(m.value) }
             endObject()
         }
     }
@@ -82,10 +95,11 @@ public struct JSONWriter: Sendable {
 
     // MARK: members (key + value in one call)
 
-    public mutating func member(_ k: String, _ v: String?) { key(k); if let v { string(v) } else { null() } }
-    public mutating func member(_ k: String, _ v: Bool?) { key(k); if let v { bool(v) } else { null() } }
-    public mutating func member(_ k: String, _ v: Double?) { key(k); if let v { double(v) } else { null() } }
-    public mutating func member(_ k: String, _ v: JSONValue?) { key(k); if let v { value(v) } else { null() } }
+    public mutating func member(_ k: StaticString, _ v: String?) { key(k); if let v { string(v) } else { null() } }
+    public mutating func member(_ k: StaticString, _ v: Bool?) { key(k); if let v { bool(v) } else { null() } }
+    public mutating func member(_ k: StaticString, _ v: Double?) { key(k); if let v { double(v) } else { null() } }
+    public mutating func member(_ k: StaticString, _ v: JSONValue?) { key(k); if let v { value(v) } else { null() } }
+    public mutating func member(escaping k: String, _ v: String?) { key(escaping: k); if let v { string(v) } else { null() } }
 
     // MARK: bytes
 

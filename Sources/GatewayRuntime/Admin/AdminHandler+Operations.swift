@@ -86,7 +86,7 @@ extension AdminHandler {
     private func ok(_ fields: [String: String]) -> HTTPResponse {
         json { w in
             w.beginObject()
-            for (k, v) in fields.sorted(by: { $0.key < $1.key }) { w.member(k, v) }
+            for (k, v) in fields.sorted(by: { $0.key < $1.key }) { w.member(escaping: k, v) }
             w.endObject()
         }
     }

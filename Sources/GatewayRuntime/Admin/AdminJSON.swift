@@ -25,7 +25,7 @@ enum SinkStatusJSON {
         w.key("dead_letters"); w.int(s.deadLetters)
         w.key("attempts")
         w.beginObject()
-        for (k, v) in s.attempts.sorted(by: { $0.key < $1.key }) { w.key(k); w.int(v) }
+        for (k, v) in s.attempts.sorted(by: { $0.key < $1.key }) { w.key(escaping: k); w.int(v) }
         w.endObject()
         w.member("cursor", s.cursor?.description)
         w.endObject()

@@ -81,7 +81,7 @@ struct EventBrowser {
         w.key("deliveries")
         w.beginObject()
         for s in sinks {
-            w.key(s.name)
+            w.key(escaping: s.name)
             w.beginObject()
             if let letter = deadLetters[s.name] {
                 w.member("state", "dead_letter")

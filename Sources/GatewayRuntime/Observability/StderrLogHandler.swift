@@ -29,7 +29,7 @@ final class StderrLogHandler: LogHandler {
         w.member("time", r.time.rfc3339(fractionDigits: 6))
         w.member("level", r.level.name)
         w.member("message", r.message)
-        for (k, v) in r.fields where !["time", "level", "message"].contains(k) { w.member(k, v) }
+        for (k, v) in r.fields where !["time", "level", "message"].contains(k) { w.member(escaping: k, v) }
         w.endObject()
         var bytes = w.bytes
         bytes.append(0x0A)
