@@ -56,17 +56,17 @@ extension StoredEvent {
         guard version == StoredEvent.version else {
             throw StoreError.invalid("stored event: unsupported encoding version \(version)")
         }
-        id = try r.string()
-        source = try r.string()
-        provider = try r.string()
-        type = try r.string()
-        providerEvent = try r.string()
-        dedupeKey = try r.string()
-        sessionID = try r.optionalString()
-        partitionKey = try r.optionalString()
-        occurredAt = try r.optionalTimestamp()
-        receivedAt = try r.timestamp()
-        envelope = try r.blob()
+        let id = try r.string()
+        let source = try r.string()
+        let provider = try r.string()
+        let type = try r.string()
+        let providerEvent = try r.string()
+        let dedupeKey = try r.string()
+        let sessionID = try r.optionalString()
+        let partitionKey = try r.optionalString()
+        let occurredAt = try r.optionalTimestamp()
+        let receivedAt = try r.timestamp()
+        let envelope = try r.blob()
         let headerCount = Int(try r.u32())
         // Each header takes at least 8 bytes, so a corrupt count cannot make us reserve gigabytes.
         guard headerCount <= r.remaining / 8 else { throw StoreError.invalid("stored event: header count \(headerCount) exceeds the record") }
@@ -81,11 +81,14 @@ extension StoredEvent {
                 try r.skipField()
             }
         }
-        requestHeaders = headers
-        if includingRequest { requestBody = try r.blob() } else { try r.skipField(); requestBody = [] }
-        requestID = try r.optionalString()
-        traceparent = try r.optionalString()
+        let body: [UInt8]
+        if includingRequest { body = try r.blob() } else { try r.skipField(); body = [] }
+        let requestID = try r.optionalString()
+        let traceparent = try r.optionalString()
         try r.expectEnd()
+        self.init(id: id, source: source, provider: provider, type: type, providerEvent: providerEvent, dedupeKey: dedupeKey,
+                  sessionID: sessionID, partitionKey: partitionKey, occurredAt: occurredAt, receivedAt: receivedAt,
+                  envelope: envelope, requestHeaders: headers, requestBody: body, requestID: requestID, traceparent: traceparent)
     }
 }
 
