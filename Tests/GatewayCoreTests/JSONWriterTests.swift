@@ -37,14 +37,65 @@ import Testing
         #expect(s == #"{"k":"v","raw":{"b": 1 ,"a":"José"}}"#)
     }
 
-    @Test func writesRawFragmentsInPlaceWithCommas() {
+    @Test func escapesExactlyLikeAByteByByteReferenceAtEveryAlignment() {
+        // The writer skips eight plain bytes at a time; every escapable byte at every offset of a
+        // word, next to multi-byte UTF-8, must still come out escaped exactly as RFC 8259 says.
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{8}": out += "\\b"
+                case "\u{C}": out += "\\f"
+                case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+                default: out.unicodeScalars.append(u)
+                }
+            }
+            return out + "\""
+        }
+        let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", "é", "€", "😀", "~"]
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            for _ in 0..<25 {
+                let s = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+                #expect(text { $0.string(s) } == reference(s), "\(Array(s.utf8))")
+            }
+        }
+        for offset in 0..<16 {
+            for special in ["\"", "\\", "\u{0}", "\u{1F}"] {
+                let s = String(repeating: "x", count: offset) + special + String(repeating: "y", count: 16 - offset)
+                #expect(text { $0.string(s) } == reference(s))
+            }
+        }
+    }
+
+    @Test func writesTimestampsInPlaceWithCommas() {
+        let t = Timestamp(nanoseconds: 1_731_705_121_406_000_000)
         let s = text { w in
             w.beginArray()
-            w.appendRaw { $0.append(contentsOf: Array("\"t\"".utf8)) }
-            w.appendRaw { $0.append(0x31) }
+            w.timestamp(t)
+            w.timestamp(t, fractionDigits: nil)
+            w.timestamp(Timestamp(nanoseconds: 1_731_705_121_000_000_123), fractionDigits: 9)
             w.endArray()
         }
-        #expect(s == #"["t",1]"#)
+        #expect(s == #"["2024-11-15T21:12:01.406Z","2024-11-15T21:12:01.406Z","2024-11-15T21:12:01.000000123Z"]"#)
+    }
+
+    @Test func growsPastItsInitialCapacityAndKeepsValueSemantics() {
+        var w = JSONWriter(capacity: 1)
+        w.beginArray()
+        for i in 0..<1000 { w.string("item \(i) é\u{1}") }
+        let copy = w
+        w.endArray()
+        let text = String(decoding: w.bytes, as: UTF8.self)
+        #expect(text.hasPrefix(#"["item 0 é\u0001","item 1 é\u0001""#) && text.hasSuffix(#""item 999 é\u0001"]"#))
+        // The copy taken before endArray is unaffected by later writes.
+        #expect(copy.bytes.last == UInt8(ascii: "\""))
+        #expect(copy.bytes.count == w.bytes.count - 1)
     }
 
     @Test func writesNumbersInShortestValidForms() {

@@ -1,23 +1,26 @@
 // Appends JSON text to a byte buffer. The envelope of every accepted webhook is written with it on
-// the ingest path, so it writes bytes directly (no Foundation, no intermediate Strings) and can splice
-// an already valid document verbatim (`appendRaw`, used for the vendor's raw body).
+// the ingest path, so it writes bytes directly (no Foundation, no intermediate Strings, a ByteBuffer
+// rather than an Array) and can splice an already valid document verbatim (`appendRaw`, used for
+// the vendor's raw body).
 
 public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8]
+    private var out: ByteBuffer
     /// True when the next key or value must be preceded by a comma.
     private var needsComma = false
 
     public init(capacity: Int = 512) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        out = ByteBuffer(capacity: capacity)
     }
+
+    /// The JSON text written so far.
+    public var bytes: [UInt8] { out.array }
 
     // MARK: structure
 
-    public mutating func beginObject() { separator(); bytes.append(0x7B); needsComma = false }
-    public mutating func endObject() { bytes.append(0x7D); needsComma = true }
-    public mutating func beginArray() { separator(); bytes.append(0x5B); needsComma = false }
-    public mutating func endArray() { bytes.append(0x5D); needsComma = true }
+    public mutating func beginObject() { separator(); out.append(0x7B); needsComma = false }
+    public mutating func endObject() { out.append(0x7D); needsComma = true }
+    public mutating func beginArray() { separator(); out.append(0x5B); needsComma = false }
+    public mutating func endArray() { out.append(0x5D); needsComma = true }
 
     /// Writes `"key":` for a key written in the source (no escaping needed, so none is scanned
     /// for: the envelope writes about thirty of these per webhook); the next call writes its value.
@@ -25,10 +28,10 @@ public struct JSONWriter: Sendable {
         assert(!UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount).contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C },
                "JSONWriter.key: a literal key must not need escaping")
         separator()
-        bytes.append(0x22)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        bytes.append(0x22)
-        bytes.append(0x3A)
+        out.append(0x22)
+        out.append(key)
+        out.append(0x22)
+        out.append(0x3A)
         needsComma = false
     }
 
@@ -36,7 +39,7 @@ public struct JSONWriter: Sendable {
     public mutating func key(escaping key: String) {
         separator()
         appendQuoted(key)
-        bytes.append(0x3A)
+        out.append(0x3A)
         needsComma = false
     }
 
@@ -55,14 +58,14 @@ public struct JSONWriter: Sendable {
         if value == value.rounded(), abs(value) < 1e15 {
             appendInteger(Int64(value))
         } else {
-            bytes.append(contentsOf: value.description.utf8)
+            out.append(utf8: value.description)
         }
         needsComma = true
     }
 
     /// A number given as literal text; the caller guarantees it is valid JSON number text
     /// (it comes from `JSONValue.number`, which the parser validated).
-    public mutating func number(literal: String) { separator(); bytes.append(contentsOf: literal.utf8); needsComma = true }
+    public mutating func number(literal: String) { separator(); out.append(utf8: literal); needsComma = true }
 
     public mutating func value(_ v: JSONValue) {
         switch v {
@@ -83,13 +86,14 @@ public struct JSONWriter: Sendable {
 
     /// Splices bytes that already form one valid JSON value (e.g. a verified webhook body that was
     /// just parsed). Not re-validated: the caller owns that guarantee.
-    public mutating func appendRaw(_ raw: [UInt8]) { separator(); bytes.append(contentsOf: raw); needsComma = true }
+    public mutating func appendRaw(_ raw: [UInt8]) { separator(); out.append(raw); needsComma = true }
 
-    /// Writes one value's bytes in place through `write` (e.g. a quoted timestamp formatted straight
-    /// into the buffer); `write` must append exactly one valid JSON value.
-    public mutating func appendRaw(writing write: (inout [UInt8]) -> Void) {
+    /// A quoted RFC 3339 timestamp (see `Timestamp.rfc3339(fractionDigits:)`), formatted in place.
+    public mutating func timestamp(_ t: Timestamp, fractionDigits: Int? = 3) {
         separator()
-        write(&bytes)
+        out.append(0x22)
+        t.appendRFC3339(to: &out, fractionDigits: fractionDigits)
+        out.append(0x22)
         needsComma = true
     }
 
@@ -104,14 +108,12 @@ public struct JSONWriter: Sendable {
     // MARK: bytes
 
     @inline(__always)
-    private mutating func separator() { if needsComma { bytes.append(0x2C) } }
+    private mutating func separator() { if needsComma { out.append(0x2C) } }
 
-    private mutating func ascii(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-    }
+    private mutating func ascii(_ s: StaticString) { out.append(s) }
 
     private mutating func appendInteger(_ value: Int64) {
-        if value == 0 { bytes.append(0x30); return }
+        if value == 0 { out.append(0x30); return }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -120,22 +122,37 @@ public struct JSONWriter: Sendable {
         withUnsafeMutableBytes(of: &digits) { d in
             while n > 0 { d[19 - count] = UInt8(0x30 + n % 10); n /= 10; count += 1 }
         }
-        if value < 0 { bytes.append(0x2D) }
-        withUnsafeBytes(of: &digits) { d in bytes.append(contentsOf: d[(20 - count)...]) }
+        if value < 0 { out.append(0x2D) }
+        withUnsafeBytes(of: &digits) { d in
+            out.append(UnsafeBufferPointer(start: d.baseAddress!.assumingMemoryBound(to: UInt8.self) + (20 - count), count: count))
+        }
     }
 
     private static let hexDigits: StaticString = "0123456789abcdef"
 
+    /// Whether any of the eight bytes in `w` is below 0x20, `"` or `\` (SWAR: a byte is zero after
+    /// XOR with the target, or below 0x20, exactly when the subtraction borrows into its top bit;
+    /// bytes >= 0x80 are masked out by `~w`, and a false positive only sends that word down the
+    /// byte-by-byte path, which decides exactly).
+    @inline(__always)
+    static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22)
+        let backslash = w ^ (ones &* 0x5C)
+        let control = w &- ones &* 0x20
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        return ((zeroQuote | zeroBackslash | control) & ~w & high) != 0
+    }
+
     /// Quotes and escapes per RFC 8259 §7: `"`, `\` and U+0000–U+001F; everything else (UTF-8
     /// included) passes through unchanged. Runs of plain bytes are copied in one append.
     private mutating func appendQuoted(_ s: String) {
-        bytes.append(0x22)
-        let done: Void? = s.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
-        if done == nil {
-            var copy = s
-            copy.withUTF8 { appendEscaped($0) }
-        }
-        bytes.append(0x22)
+        out.append(0x22)
+        var copy = s
+        copy.withUTF8 { appendEscaped($0) }
+        out.append(0x22)
     }
 
     private mutating func appendEscaped(_ u: UnsafeBufferPointer<UInt8>) {
@@ -144,27 +161,30 @@ public struct JSONWriter: Sendable {
         var runStart = 0
         var i = 0
         while i < n {
+            // Eight bytes at a time while none needs escaping: most values are plain ASCII.
+            while i + 8 <= n, !JSONWriter.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+            guard i < n else { break }
             let b = base[i]
             if b >= 0x20 && b != 0x22 && b != 0x5C { i += 1; continue }
-            if i > runStart { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
-            bytes.append(0x5C)
+            if i > runStart { out.append(UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+            out.append(0x5C)
             switch b {
-            case 0x22: bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C)
-            case 0x0A: bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "t"))
-            case 0x08: bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(UInt8(ascii: "f"))
+            case 0x22: out.append(0x22)
+            case 0x5C: out.append(0x5C)
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(UInt8(ascii: "f"))
             default:
                 let h = JSONWriter.hexDigits.utf8Start
-                bytes.append(UInt8(ascii: "u")); bytes.append(0x30); bytes.append(0x30)
-                bytes.append(h[Int(b >> 4)]); bytes.append(h[Int(b & 0xF)])
+                out.append(UInt8(ascii: "u")); out.append(0x30); out.append(0x30)
+                out.append(h[Int(b >> 4)]); out.append(h[Int(b & 0xF)])
             }
             i += 1
             runStart = i
         }
-        if n > runStart { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart)) }
+        if n > runStart { out.append(UnsafeBufferPointer(start: base + runStart, count: n - runStart)) }
     }
 }
 

@@ -6,6 +6,12 @@ public struct HeaderFields: Sendable, Equatable, Sequence {
 
     public init() { fields = [] }
 
+    /// Empty, with room for `capacity` fields (a request's usual dozen without regrowing).
+    public init(capacity: Int) {
+        fields = []
+        fields.reserveCapacity(capacity)
+    }
+
     public init(_ pairs: [(String, String)]) {
         fields = []
         fields.reserveCapacity(pairs.count)

@@ -36,15 +36,22 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// (`2024-11-15T21:12:01.123Z`); nil writes as few as the value needs (0, 3, 6 or 9), so a
     /// whole second prints as `…:01Z` and milliseconds as `…:01.406Z`.
     public func rfc3339(fractionDigits: Int? = 3) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(32)
+        var out = ByteBuffer(capacity: Timestamp.maxRFC3339Length)
         appendRFC3339(to: &out, fractionDigits: fractionDigits)
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: out.array, as: UTF8.self)
     }
 
-    /// Appends the RFC 3339 form byte by byte, with no temporary arrays: the ingest path writes
-    /// three of these into every envelope.
-    public func appendRFC3339(to out: inout [UInt8], fractionDigits: Int? = 3) {
+    /// `9999-12-31T23:59:59.999999999Z`
+    static let maxRFC3339Length = 30
+
+    /// Appends the RFC 3339 form in place, with no temporary arrays: the ingest path writes three
+    /// of these into every envelope.
+    public func appendRFC3339(to out: inout ByteBuffer, fractionDigits: Int? = 3) {
+        out.append(maxCount: Timestamp.maxRFC3339Length) { p in writeRFC3339(to: p, fractionDigits: fractionDigits) }
+    }
+
+    /// Writes at most `maxRFC3339Length` bytes at `p`; returns how many.
+    private func writeRFC3339(to p: UnsafeMutablePointer<UInt8>, fractionDigits: Int?) -> Int {
         let secs = seconds
         let frac = Int(nanoseconds &- secs &* 1_000_000_000)
         let digits = fractionDigits.map { max(0, min(9, $0)) }
@@ -61,21 +68,24 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let day = Int(doy - (153 * mp + 2) / 5 + 1)
         let month = Int(mp < 10 ? mp + 3 : mp - 9)
         let year = max(0, min(9999, Int(yoe + era * 400 + (month <= 2 ? 1 : 0))))
-        @inline(__always) func two(_ v: Int) { out.append(UInt8(0x30 + v / 10)); out.append(UInt8(0x30 + v % 10)) }
-        two(year / 100); two(year % 100); out.append(0x2D)
-        two(month); out.append(0x2D)
-        two(day); out.append(0x54)
-        two(secOfDay / 3600); out.append(0x3A)
-        two(secOfDay / 60 % 60); out.append(0x3A)
+        var n = 0
+        @inline(__always) func byte(_ b: UInt8) { p[n] = b; n += 1 }
+        @inline(__always) func two(_ v: Int) { byte(UInt8(0x30 + v / 10)); byte(UInt8(0x30 + v % 10)) }
+        two(year / 100); two(year % 100); byte(0x2D)
+        two(month); byte(0x2D)
+        two(day); byte(0x54)
+        two(secOfDay / 3600); byte(0x3A)
+        two(secOfDay / 60 % 60); byte(0x3A)
         two(secOfDay % 60)
         if digits > 0 {
-            out.append(0x2E)
+            byte(0x2E)
             var divisor = 100_000_000
             for _ in 0..<digits {
-                out.append(UInt8(0x30 + frac / divisor % 10))
+                byte(UInt8(0x30 + frac / divisor % 10))
                 divisor /= 10
             }
         }
-        out.append(0x5A)
+        byte(0x5A)
+        return n
     }
 }

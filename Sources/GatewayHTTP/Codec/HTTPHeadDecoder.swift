@@ -14,7 +14,7 @@ enum HTTPHeadDecoder {
         while bytes[lineEnd + 1] != 0x0A { lineEnd += 1 }
         let (method, target, version) = try decodeRequestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
 
-        var headers = HeaderFields()
+        var headers = HeaderFields(capacity: 16)
         var contentLength: Int?
         var transferCodings: [String] = []
         var sawTransferEncoding = false

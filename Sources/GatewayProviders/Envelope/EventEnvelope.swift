@@ -95,11 +95,5 @@ public enum EventEnvelope {
         w.endObject()
     }
 
-    static func time(_ t: Timestamp, _ w: inout JSONWriter) {
-        w.appendRaw { out in
-            out.append(0x22)
-            t.appendRFC3339(to: &out, fractionDigits: nil)
-            out.append(0x22)
-        }
-    }
+    static func time(_ t: Timestamp, _ w: inout JSONWriter) { w.timestamp(t, fractionDigits: nil) }
 }

@@ -5,21 +5,22 @@
 import GatewayCore
 
 struct ByteWriter {
-    var bytes: [UInt8]
+    private var out: ByteBuffer
 
-    init(capacity: Int = 256) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
-    }
+    init(capacity: Int = 256) { out = ByteBuffer(capacity: capacity) }
 
-    mutating func u8(_ v: UInt8) { bytes.append(v) }
+    var bytes: [UInt8] { out.array }
+
+    mutating func raw(_ b: [UInt8]) { out.append(b) }
+
+    mutating func u8(_ v: UInt8) { out.append(v) }
 
     mutating func u32(_ v: UInt32) {
-        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: v.littleEndian) { out.append($0.assumingMemoryBound(to: UInt8.self)) }
     }
 
     mutating func u64(_ v: UInt64) {
-        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: v.littleEndian) { out.append($0.assumingMemoryBound(to: UInt8.self)) }
     }
 
     mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
@@ -28,7 +29,7 @@ struct ByteWriter {
         var s = s
         s.withUTF8 { utf8 in
             u32(UInt32(utf8.count))
-            bytes.append(contentsOf: utf8)
+            out.append(utf8)
         }
     }
 
@@ -38,7 +39,7 @@ struct ByteWriter {
 
     mutating func blob(_ b: [UInt8]) {
         u32(UInt32(b.count))
-        bytes.append(contentsOf: b)
+        out.append(b)
     }
 
     mutating func timestamp(_ t: Timestamp) { i64(t.nanoseconds) }
@@ -55,8 +56,4 @@ struct ByteWriter {
         u64(p.segment)
         u64(p.offset)
     }
-
-    /// Bytes `string` will take, for sizing the buffer up front.
-    static func size(of s: String) -> Int { 4 + s.utf8.count }
-    static func size(of s: String?) -> Int { 1 + (s.map { 4 + $0.utf8.count } ?? 0) }
 }

@@ -14,12 +14,9 @@ extension StoredEvent {
     static let version: UInt8 = 1
 
     public func encoded() -> [UInt8] {
-        var size = 5 + 8 + 8 + 1 + 4 + 4 + envelope.count + requestBody.count
-        for s in [id, source, provider, type, providerEvent, dedupeKey] { size += ByteWriter.size(of: s) }
-        for s in [sessionID, partitionKey, requestID, traceparent] { size += ByteWriter.size(of: s) }
-        for f in requestHeaders { size += ByteWriter.size(of: f.name) + ByteWriter.size(of: f.value) }
-        var w = ByteWriter(capacity: size)
-        w.bytes.append(contentsOf: StoredEvent.magic)
+        // The two blobs dominate; the buffer grows if the strings and headers need more than 1 KiB.
+        var w = ByteWriter(capacity: envelope.count + requestBody.count + 1024)
+        w.raw(StoredEvent.magic)
         w.u8(StoredEvent.version)
         w.string(id)
         w.string(source)
