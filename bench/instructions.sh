@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Instructions per webhook on the full ingest path, counted by callgrind: unlike requests per second
+# on a shared two-core machine, the count does not move with the neighbours' load, so it is how
+# single changes are compared (A/B two binaries). User space only: kernel work is not counted.
+#
+#   bench/instructions.sh [BINARY] [REQUESTS]     (default: release build, 2000)
+#
+# Starts BINARY under valgrind --tool=callgrind on bench/w1.sh's configuration (file sink), sends a
+# warm-up pool, zeroes the counters, sends REQUESTS fresh W1 webhooks over 8 keep-alive connections
+# (bench/send_pool.py), dumps, and prints the total and the count per request. The profile is kept
+# in bench/out/callgrind.<binary name>.out for callgrind_annotate.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
+N="${2:-2000}"
+if ! command -v valgrind >/dev/null; then
+  [ "$(id -u)" = 0 ] || { echo "instructions: valgrind is missing (apt-get install valgrind)" >&2; exit 2; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >&2
+fi
+if [ -z "${1:-}" ]; then
+  (cd "$ROOT" && swift build -c release --product webhook-gateway >&2)
+  BIN="$ROOT/.build/release/webhook-gateway"
+else
+  BIN="$1"
+fi
+WORK="$(mktemp -d /tmp/gw-instructions.XXXXXX)"
+PORT=18095
+VG=
+cleanup() { [ -n "$VG" ] && kill "$VG" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+cat > "$WORK/gateway.yaml" <<YAML
+server:
+  listen: 127.0.0.1:$PORT
+  event_loops: 1
+storage:
+  path: $WORK/data
+  fsync: never
+providers_dir: $ROOT/providers
+sources:
+  - name: recall
+    provider: recall
+    secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+sinks:
+  - name: events-file
+    type: file
+    path: $WORK/events.jsonl
+    fsync: false
+    concurrency: 1
+log:
+  level: warning
+YAML
+valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" --dump-instr=no --collect-jumps=no \
+  "$BIN" serve --config "$WORK/gateway.yaml" 2>"$WORK/valgrind.log" &
+VG=$!
+for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+python3 "$BENCH/gen_pool.py" --count "$N" --out "$WORK/warm.pool" >/dev/null 2>&1
+python3 "$ROOT/bench/send_pool.py" "$WORK/warm.pool" "$PORT" 8 >/dev/null
+callgrind_control -z "$VG" >/dev/null 2>&1
+python3 "$BENCH/gen_pool.py" --count "$N" --out "$WORK/measured.pool" >/dev/null 2>&1
+RESULT="$(python3 "$ROOT/bench/send_pool.py" "$WORK/measured.pool" "$PORT" 8)"
+sleep 2   # let delivery write the file sink's lines: part of the work being counted
+callgrind_control -d "$VG" >/dev/null 2>&1
+sleep 1
+IR="$(callgrind_annotate "$WORK/cg.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')"
+mkdir -p "$ROOT/bench/out"
+cp "$WORK/cg.out.1" "$ROOT/bench/out/callgrind.$(basename "$BIN").out"
+echo "instructions binary=$BIN requests=$N $RESULT total=$IR per_request=$((IR / N))"
