@@ -35,7 +35,7 @@ public final class DedupeIndex: Sendable {
     }
 
     struct State {
-        var entries: [String: Entry] = [:]
+        var entries = ShardedTable<Entry>()
         /// Claims in arrival order: expiry and eviction take from the front.
         var order = ExpiryQueue()
         var nextSequence: UInt64 = 0
@@ -138,9 +138,9 @@ public final class DedupeIndex: Sendable {
         log.append(record)
         if log.needsCompaction(liveCount: live) {
             log.compact { [self] in
-                // Dictionary copy-on-write: the lock is held only for the O(1) copy.
+                // Copy-on-write: the lock is held only for the O(64) copy of the table.
                 let entries = state.withLock { $0.entries }
-                return entries.filter(\.value.committed)
+                return entries.all.filter(\.value.committed)
                     .map { DedupeLog.Record(time: $0.value.time, key: $0.key, eventID: $0.value.eventID) }
                     .sorted { $0.time < $1.time }
             }
