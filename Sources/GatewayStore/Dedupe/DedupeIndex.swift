@@ -89,10 +89,13 @@ public final class DedupeIndex: Sendable {
         let cutoff = now.adding(seconds: -window)
         let (claim, evictionReport) = state.withLock { s -> (Claim, (Int, Int)?) in
             expire(&s, olderThanOrAt: cutoff)
-            if let e = s.entries[key] {
-                return (e.committed ? .duplicate(eventID: e.eventID) : .inFlight(eventID: e.eventID), nil)
+            let sequence = s.nextSequence
+            let existing = s.entries.modify(key) { slot -> Claim? in
+                if let e = slot { return e.committed ? .duplicate(eventID: e.eventID) : .inFlight(eventID: e.eventID) }
+                slot = Entry(eventID: eventID, time: now, committed: false, sequence: sequence)
+                return nil
             }
-            s.entries[key] = Entry(eventID: eventID, time: now, committed: false, sequence: s.nextSequence)
+            if let existing { return (existing, nil) }
             s.order.append(key: key, time: now, sequence: s.nextSequence)
             s.nextSequence += 1
             var evictedNow = 0
@@ -129,10 +132,12 @@ public final class DedupeIndex: Sendable {
     /// Marks a reservation durable (its event is journaled) and persists it.
     public func commit(_ key: String) {
         let committed = state.withLock { s -> (DedupeLog.Record, Int)? in
-            guard var e = s.entries[key], !e.committed else { return nil }
-            e.committed = true
-            s.entries[key] = e
-            return (DedupeLog.Record(time: e.time, key: key, eventID: e.eventID), s.entries.count)
+            let record = s.entries.modify(key) { slot -> DedupeLog.Record? in
+                guard let e = slot, !e.committed else { return nil }
+                slot!.committed = true
+                return DedupeLog.Record(time: e.time, key: key, eventID: e.eventID)
+            }
+            return record.map { ($0, s.entries.count) }
         }
         guard let (record, live) = committed else { return }
         log.append(record)

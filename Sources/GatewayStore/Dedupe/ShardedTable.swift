@@ -28,6 +28,20 @@ struct ShardedTable<Value> {
         }
     }
 
+    /// Reads and updates the value of `key` with one hash look-up (a get then a set would hash
+    /// twice: the dedupe claim and commit each did both).
+    mutating func modify<R>(_ key: String, _ body: (inout Value?) -> R) -> R {
+        let (result, delta) = Self.apply(body, to: &shards[Self.shard(key)][key])
+        count += delta
+        return result
+    }
+
+    private static func apply<R>(_ body: (inout Value?) -> R, to slot: inout Value?) -> (R, Int) {
+        let existed = slot != nil
+        let result = body(&slot)
+        return (result, (slot != nil ? 1 : 0) - (existed ? 1 : 0))
+    }
+
     /// Every entry, shard by shard (order unspecified).
     var all: [(key: String, value: Value)] { shards.flatMap { $0.map { (key: $0.key, value: $0.value) } } }
 }
