@@ -118,6 +118,27 @@ import Testing
         #expect(status("GET / HTTP/1.1\r\nHost: h\r\nX: a\rb\r\n\r\n") == 400)
     }
 
+    @Test func refusesEveryControlByteAtEveryOffsetOfALongValue() {
+        // Values are checked a word at a time; a bad byte must be caught wherever it sits.
+        for offset in 0..<20 {
+            for bad: UInt8 in [0x00, 0x01, 0x0B, 0x1F, 0x7F] {
+                var value = Array(repeating: UInt8(ascii: "v"), count: 24)
+                value[offset] = bad
+                let head = requestBytes("GET / HTTP/1.1\r\nHost: h\r\nX-Long: ") + value + requestBytes("\r\n\r\n")
+                #expect(ParserDriver.consistent(head, bodyLimit: 0, limits: HTTPParserLimits(headerLimit: 4096, maxHeaders: 20)).0.errorStatus == 400,
+                        "byte \(bad) at \(offset)")
+            }
+        }
+        // HTAB, SP and obs-text (bytes >= 0x80, here UTF-8) are allowed anywhere in a value.
+        let o = parse("GET / HTTP/1.1\r\nHost: h\r\nX-Long: a\tb c José 0123456789 \t tail\r\n\r\n")
+        #expect(o.requests.first?.headers == ["host: h", "x-long: a\tb c José 0123456789 \t tail"])
+    }
+
+    @Test func knownNamesInAnyCaseBecomeTheirLowercaseLiteral() {
+        let o = parse("POST /p HTTP/1.1\r\nHOST: h\r\nWebhook-Signature: v1,x\r\nwEBHOOK-iD: m\r\nX-Unknown-Thing: u\r\nContent-Length: 0\r\n\r\n")
+        #expect(o.requests.first?.headers == ["host: h", "webhook-signature: v1,x", "webhook-id: m", "x-unknown-thing: u", "content-length: 0"])
+    }
+
     @Test func rejectsBareLineFeedsWith400() {
         #expect(status("GET / HTTP/1.1\nHost: h\n\n") == 400)
         #expect(status("GET / HTTP/1.1\r\nHost: h\n\r\n") == 400)

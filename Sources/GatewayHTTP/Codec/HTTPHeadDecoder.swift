@@ -30,29 +30,31 @@ enum HTTPHeadDecoder {
             if end == start { break }  // the empty line closing the head
             let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             let (name, value) = try decodeField(line)
-            switch name {
-            case "content-length":
+            // By length first: most fields are none of these, and a length test is cheaper than
+            // five string comparisons.
+            switch name.utf8.count {
+            case 14 where name == "content-length":
                 // RFC 9112 §6.3 ¶5: more than one length, or one that is not a plain decimal, leaves
                 // the body length unknowable; answering 400 and closing defeats request smuggling.
                 guard contentLength == nil else { throw .badRequest("duplicate Content-Length") }
                 guard let n = parseContentLength(value) else { throw .badRequest("invalid Content-Length") }
                 contentLength = n
-            case "transfer-encoding":
+            case 17 where name == "transfer-encoding":
                 sawTransferEncoding = true
                 for coding in value.split(separator: ",") {
                     let c = HeaderFields.lowercase(String(trimOWS(coding)))
                     if !c.isEmpty { transferCodings.append(c) }
                 }
-            case "connection":
+            case 10 where name == "connection":
                 for token in value.split(separator: ",") {
                     let t = HeaderFields.lowercase(String(trimOWS(token)))
                     if t == "close" { connectionClose = true } else if t == "keep-alive" { connectionKeepAlive = true }
                 }
-            case "expect":
+            case 6 where name == "expect":
                 // RFC 9110 §10.1.1: 100-continue is the only expectation defined; others get 417.
                 guard HeaderFields.lowercase(value) == "100-continue" else { throw .expectationFailed }
                 expectContinue = true
-            case "host":
+            case 4 where name == "host":
                 hostCount += 1
             default:
                 break
@@ -146,12 +148,20 @@ enum HTTPHeadDecoder {
         var ve = line.count
         while vs < ve, line[vs] == 0x20 || line[vs] == 0x09 { vs += 1 }
         while ve > vs, line[ve - 1] == 0x20 || line[ve - 1] == 0x09 { ve -= 1 }
-        for i in vs..<ve {
+        var i = vs
+        while i < ve {
+            // Eight bytes at a time while none is a control byte or DEL (the usual case).
+            if i + 8 <= ve, !hasControlOrDelete(UnsafeRawPointer(line.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
+            }
             let b = line[i]
             // field-vchar / obs-text plus SP and HTAB; NUL, CR, LF and other controls are refused.
             if (b < 0x20 && b != 0x09) || b == 0x7F { throw .badRequest("invalid byte in header value") }
+            i += 1
         }
-        let name = String(unsafeUninitializedCapacity: colon) { out in
+        let rawName = UnsafeRawBufferPointer(rebasing: line[0..<colon])
+        let name = KnownHeaderNames.match(rawName) ?? String(unsafeUninitializedCapacity: colon) { out in
             for i in 0..<colon {
                 let b = line[i]
                 out[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
@@ -252,6 +262,18 @@ enum HTTPHeadDecoder {
 
     @inline(__always)
     private static func digit(_ b: UInt8) -> Int? { b >= 0x30 && b <= 0x39 ? Int(b &- 0x30) : nil }
+
+    /// Whether any of the eight bytes is below 0x20 (HTAB included: the byte loop allows it) or
+    /// 0x7F. SWAR: the subtraction borrows into a byte's top bit exactly when it is below the bound
+    /// (bytes >= 0x80 are masked out by `~w`); DEL is found as the byte equal to 0x7F. A false
+    /// positive only sends the word through the exact byte-by-byte check.
+    @inline(__always)
+    private static func hasControlOrDelete(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let delete = w ^ (ones &* 0x7F)
+        return (((w &- ones &* 0x20) | ((delete &- ones) & ~delete)) & ~w & high) != 0
+    }
 
     /// tchar (RFC 9110 §5.6.2).
     @inline(__always)
