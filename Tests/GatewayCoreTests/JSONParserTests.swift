@@ -34,6 +34,25 @@ import Testing
         #expect(try JSON.parse("123456789012345678901234567890") == .number("123456789012345678901234567890"))
     }
 
+    @Test func findsEveryStringBoundaryEscapeAndBadByteAtEveryOffset() throws {
+        // Strings are scanned eight bytes at a time; whatever ends the plain run must be seen at
+        // any position within a word.
+        for offset in 0..<20 {
+            let pad = String(repeating: "a", count: offset)
+            let tail = String(repeating: "z", count: 11)
+            #expect(try JSON.parse("\"\(pad)\\n\(tail)\"") == .string(pad + "\n" + tail))
+            #expect(try JSON.parse("\"\(pad)é€\(tail)\"") == .string(pad + "é€" + tail))
+            #expect(try JSON.parse("[\"\(pad)\",\"\(tail)\"]") == .array([.string(pad), .string(tail)]))
+            var control = Array("\"\(pad)x\(tail)\"".utf8)
+            control[1 + offset] = 0x01
+            #expect(throws: JSONParseError.self) { try JSON.parse(control) }
+            var invalid = Array("\"\(pad)x\(tail)\"".utf8)
+            invalid[1 + offset] = 0xFF
+            #expect(throws: JSONParseError.self) { try JSON.parse(invalid) }
+            #expect(throws: JSONParseError.self) { try JSON.parse("\"\(pad)\(tail)") }
+        }
+    }
+
     @Test func decodesEveryEscape() throws {
         let v = try JSON.parse(#""\"\\\/\b\f\n\r\t\u0041\u00e9\u20ac""#)
         #expect(v == .string("\"\\/\u{8}\u{c}\n\r\tAé€"))

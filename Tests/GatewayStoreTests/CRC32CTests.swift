@@ -30,4 +30,25 @@ import Testing
             #expect(CRC32C.checksum(Array(data[split...]), continuing: first) == whole, "split at \(split)")
         }
     }
+
+    @Test func equalsTheBitwiseDefinitionForEveryLengthAndStartOffset() {
+        func bitwise(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for b in bytes {
+                crc ^= UInt32(b)
+                for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+            }
+            return ~crc
+        }
+        var generator = SystemRandomNumberGenerator()
+        let data = (0..<300).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        // Every start offset within a 16-byte step and every length through several 16-byte blocks,
+        // so the aligned head, the 16-byte loop and the tail all meet every case.
+        for start in 0..<17 {
+            for length in 0..<(300 - start) where length < 70 || length % 37 == 0 {
+                let slice = data[start..<(start + length)]
+                #expect(slice.withUnsafeBytes { CRC32C.checksum($0) } == bitwise(slice), "start \(start) length \(length)")
+            }
+        }
+    }
 }

@@ -179,6 +179,14 @@ struct JSONParser {
         i += 1  // opening quote
         let start = i
         while i < end {
+            // Eight bytes at a time while they are plain ASCII (no quote, backslash, control byte
+            // or UTF-8 lead byte to validate): long transcript strings are mostly that.
+            while i + 8 <= end {
+                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                if JSONWriter.needsEscape(w) || w & 0x8080_8080_8080_8080 != 0 { break }
+                i += 8
+            }
+            guard i < end else { break }
             let b = p[i]
             if b == UInt8(ascii: "\"") {
                 let s = String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)

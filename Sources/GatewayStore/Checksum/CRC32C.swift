@@ -1,18 +1,19 @@
 // CRC32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of every journal and state
-// record. Slicing-by-8: eight 256-entry tables let the loop consume 8 bytes per iteration with
-// independent lookups instead of one dependent lookup per byte (about 4-6x faster than bytewise).
-// Tested against the RFC 3720 appendix B.4 vectors.
+// record. Slicing-by-16: sixteen 256-entry tables (16 KiB) let the loop consume 16 bytes per
+// iteration with independent lookups instead of one dependent lookup per byte. Slicing-by-8 ran at
+// ~1.6 GB/s and was 13% of the gateway's CPU with 64 KiB webhooks (a record is checksummed once,
+// on append). Tested against the RFC 3720 appendix B.4 vectors.
 
 public enum CRC32C {
     /// tables[k][b]: CRC of byte b followed by k zero bytes, flattened as k * 256 + b.
     static let tables: [UInt32] = {
-        var t = [UInt32](repeating: 0, count: 8 * 256)
+        var t = [UInt32](repeating: 0, count: 16 * 256)
         for b in 0..<256 {
             var crc = UInt32(b)
             for _ in 0..<8 { crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
             t[b] = crc
         }
-        for k in 1..<8 {
+        for k in 1..<16 {
             for b in 0..<256 {
                 let prev = t[(k - 1) * 256 + b]
                 t[k * 256 + b] = (prev >> 8) ^ t[Int(prev & 0xFF)]
@@ -38,17 +39,18 @@ public enum CRC32C {
                 p += 1
                 n -= 1
             }
-            while n >= 8 {
-                // Little-endian word: its low 32 bits meet the running CRC (x86-64 and arm64 are LE).
-                let word = UInt64(littleEndian: p.load(as: UInt64.self))
-                let lo = UInt32(truncatingIfNeeded: word) ^ crc
-                let hi = UInt32(truncatingIfNeeded: word >> 32)
-                crc = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
-                    ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
-                    ^ t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
-                    ^ t[1 * 256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
-                p += 8
-                n -= 8
+            @inline(__always) func slice(_ k: Int, _ byte: UInt64) -> UInt32 { t[k * 256 + Int(byte & 0xFF)] }
+            while n >= 16 {
+                // Little-endian words: the low 32 bits of the first meet the running CRC (x86-64 and
+                // arm64 are LE). Byte j of the 16 goes through table 15 - j.
+                let a = UInt64(littleEndian: p.load(as: UInt64.self)) ^ UInt64(crc)
+                let b = UInt64(littleEndian: (p + 8).load(as: UInt64.self))
+                crc = slice(15, a) ^ slice(14, a >> 8) ^ slice(13, a >> 16) ^ slice(12, a >> 24)
+                    ^ slice(11, a >> 32) ^ slice(10, a >> 40) ^ slice(9, a >> 48) ^ slice(8, a >> 56)
+                    ^ slice(7, b) ^ slice(6, b >> 8) ^ slice(5, b >> 16) ^ slice(4, b >> 24)
+                    ^ slice(3, b >> 32) ^ slice(2, b >> 40) ^ slice(1, b >> 48) ^ slice(0, b >> 56)
+                p += 16
+                n -= 16
             }
             while n > 0 {
                 crc = (crc >> 8) ^ t[Int((crc ^ UInt32(p.load(as: UInt8.self))) & 0xFF)]
