@@ -6,7 +6,9 @@
 #
 #   bench/w1.sh [ROUNDS] [DURATION] [CONNECTIONS]
 # Environment: FSYNC=never|always|interval (gateway's storage.fsync, default never),
-#              PEERS="nginx go" (which baselines to run), BENCH_DIR (../shared/bench).
+#              PEERS="nginx go" (which baselines to run), BENCH_DIR (../shared/bench),
+#              PAYLOAD=65536 (bodies of about that many bytes from bench/gen_large_pool.py, sent
+#              by wrk with the shared replay.lua, instead of run-w1.sh's ~215-byte W1 pool).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd)"
@@ -69,10 +71,26 @@ sleep 1
 GW_PID="$(pgrep -f "serve --config $WORK/gateway.yaml" | head -1)"
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 echo "gateway memory idle: VmRSS=$(rss_kib "$GW_PID" VmRSS) KiB" | tee -a "$OUT/memory.txt"
-RESULTS="$OUT/w1-$(date +%Y%m%dT%H%M%S)-fsync-$FSYNC-c$CONNS.txt"
+RESULTS="$OUT/w1-$(date +%Y%m%dT%H%M%S)-fsync-$FSYNC-c$CONNS${PAYLOAD:+-body$PAYLOAD}.txt"
+
+# One load run against URL: the shared W1 harness, or for PAYLOAD the same wrk + replay.lua on a
+# pool of large bodies (a pool rate of 6000/s: large bodies never get near W1's rates).
+load() { # url
+  if [ -z "${PAYLOAD:-}" ]; then
+    WRK_CPUS=0 "$BENCH/run-w1.sh" "$1" "$DURATION" "$CONNS" 2>/dev/null || true
+    return
+  fi
+  local secs="${DURATION%s}" pool="$WORK/large.pool"
+  taskset -c 0 python3 "$ROOT/bench/gen_large_pool.py" --count $(( secs * 6600 + 1 )) --size "$PAYLOAD" --out "$pool"
+  local line
+  line="$(timeout $(( secs + 30 )) taskset -c 0 wrk -t 1 -c "$CONNS" -d "$DURATION" --timeout 2s --latency \
+    -s "$BENCH/replay.lua" "$1" -- "$pool" 1 2>/dev/null | grep -m1 '^W1RESULT ' || true)"
+  rm -f "$pool"
+  echo "W1RESULT url=$1 connections=$CONNS body_bytes=$PAYLOAD ${line#W1RESULT }"
+}
 for r in $(seq 1 "$ROUNDS"); do
   for s in $SERVERS; do
-    line="$(WRK_CPUS=0 "$BENCH/run-w1.sh" "$(url_of "$s")" "$DURATION" "$CONNS" 2>/dev/null || true)"
+    line="$(load "$(url_of "$s")")"
     echo "round=$r server=$s $line" | tee -a "$RESULTS"
   done
 done
