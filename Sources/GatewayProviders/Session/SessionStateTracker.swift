@@ -26,8 +26,14 @@ public final class SessionStateTracker: Sendable {
         var lastUse: UInt64
     }
 
+    /// Provider and session id as two strings: hashed as they are, no concatenated key to allocate.
+    private struct Key: Hashable {
+        let provider: String
+        let session: String
+    }
+
     private struct State {
-        var entries: [String: Entry] = [:]
+        var entries: [Key: Entry] = [:]
         var clock: UInt64 = 0
     }
 
@@ -45,19 +51,12 @@ public final class SessionStateTracker: Sendable {
     /// type outside the lifecycle are never stale.
     public func observe(_ event: MeetingEvent) -> Bool {
         guard let session = event.session, let rank = Self.rank(of: event.type) else { return false }
-        let key = event.provider + ":" + session.id
+        let key = Key(provider: event.provider, session: session.id)
         return state.withLock { s in
             s.clock &+= 1
-            if var e = s.entries[key] {
-                e.lastUse = s.clock
-                if rank < e.rank {
-                    s.entries[key] = e
-                    return true
-                }
-                // Completed and failed are both final: whichever came first stays.
-                if rank > e.rank { e.rank = rank; e.type = event.type } else if rank == 4 { e.type = event.type }
-                s.entries[key] = e
-                return false
+            // Known sessions are updated in place through the index: one hash per event.
+            if let i = s.entries.index(forKey: key) {
+                return Self.advance(&s.entries.values[i], to: rank, type: event.type, clock: s.clock)
             }
             if s.entries.count >= capacity { Self.evictOldest(&s, fraction: 8) }
             s.entries[key] = Entry(rank: rank, type: event.type, lastUse: s.clock)
@@ -65,9 +64,18 @@ public final class SessionStateTracker: Sendable {
         }
     }
 
+    /// Moves a known session's state forward; true when the event ranks below it (stale).
+    private static func advance(_ e: inout Entry, to rank: Int, type: EventType, clock: UInt64) -> Bool {
+        e.lastUse = clock
+        if rank < e.rank { return true }
+        // Completed and failed are both final: whichever came first stays.
+        if rank > e.rank { e.rank = rank; e.type = type } else if rank == 4 { e.type = type }
+        return false
+    }
+
     /// The session's current state type, if it is still remembered.
     public func state(provider: String, session: String) -> EventType? {
-        state.withLock { $0.entries[provider + ":" + session]?.type }
+        state.withLock { $0.entries[Key(provider: provider, session: session)]?.type }
     }
 
     public var count: Int { state.withLock { $0.entries.count } }
