@@ -28,6 +28,23 @@ public struct ByteBuffer: @unchecked Sendable {
 
     public var isEmpty: Bool { count == 0 }
 
+    /// Bytes it can hold before it must grow.
+    public var reservedCapacity: Int { capacity }
+
+    /// The bytes written so far, without copying them.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Empties the buffer, keeping its memory (a fresh allocation if it is shared with a copy).
+    public mutating func removeAll() {
+        if isKnownUniquelyReferenced(&allocation) {
+            count = 0
+        } else {
+            self = ByteBuffer(capacity: capacity)
+        }
+    }
+
     /// The bytes written so far, as an array (one copy).
     public var array: [UInt8] { [UInt8](UnsafeBufferPointer(start: base, count: count)) }
 

@@ -11,14 +11,14 @@ enum HTTPResponseEncoder {
 
     static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
-    static func encode(_ r: HTTPResponse, into out: inout [UInt8], date: [UInt8], headOnly: Bool, connection: ConnectionHeader) {
+    static func encode(_ r: HTTPResponse, into out: inout ByteBuffer, date: [UInt8], headOnly: Bool, connection: ConnectionHeader) {
         let status = (100...999).contains(r.status) ? r.status : 500
         append("HTTP/1.1 ", to: &out)
         out.append(UInt8(0x30 + status / 100))
         out.append(UInt8(0x30 + status / 10 % 10))
         out.append(UInt8(0x30 + status % 10))
         out.append(0x20)
-        out.append(contentsOf: HTTPStatus.reason(status).utf8)
+        append(HTTPStatus.reason(status), to: &out)
         append("\r\n", to: &out)
         let noBody = HTTPStatus.forbidsBody(status)
         if !noBody {
@@ -27,13 +27,13 @@ enum HTTPResponseEncoder {
             append("\r\n", to: &out)
         }
         append("date: ", to: &out)
-        out.append(contentsOf: date)
+        out.append(date)
         append("\r\n", to: &out)
         for (name, value) in r.headers.fields {
-            if name == "content-length" || name == "connection" || name == "date" || name == "transfer-encoding" { continue }
-            out.append(contentsOf: name.utf8)
+            if serverOwned(name) { continue }
+            out.append(utf8: name)
             append(": ", to: &out)
-            out.append(contentsOf: value.utf8)
+            out.append(utf8: value)
             append("\r\n", to: &out)
         }
         switch connection {
@@ -42,7 +42,19 @@ enum HTTPResponseEncoder {
         case .keepAlive: append("connection: keep-alive\r\n", to: &out)
         }
         append("\r\n", to: &out)
-        if !noBody && !headOnly { out.append(contentsOf: r.body) }
+        if !noBody && !headOnly { out.append(r.body) }
+    }
+
+    /// Content-Length, Connection, Date and Transfer-Encoding (by length first: a handler's own
+    /// headers are rarely any of them).
+    private static func serverOwned(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 14: name == "content-length"
+        case 10: name == "connection"
+        case 4: name == "date"
+        case 17: name == "transfer-encoding"
+        default: false
+        }
     }
 
     /// A handler that sets `Connection: close` wants the connection closed after this response.
@@ -54,11 +66,9 @@ enum HTTPResponseEncoder {
     }
 
     @inline(__always)
-    static func append(_ s: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-    }
+    static func append(_ s: StaticString, to out: inout ByteBuffer) { out.append(s) }
 
-    static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+    static func appendDecimal(_ n: Int, to out: inout ByteBuffer) {
         if n < 10 { out.append(UInt8(0x30 + n)); return }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =

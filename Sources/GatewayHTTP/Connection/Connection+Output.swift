@@ -1,11 +1,13 @@
 // Writing: every response that is ready, in order, is encoded into one buffer and written with one
 // write; what the socket does not take waits for the next writable event.
 
+import GatewayCore
+
 extension Connection {
     func flush() {
         while !slots.isEmpty && !closeAfterFlush {
             if slots[0].continuePending {
-                output.append(contentsOf: HTTPResponseEncoder.continueResponse)
+                output.append(HTTPResponseEncoder.continueResponse)
                 slots[0].continuePending = false
             }
             guard let response = slots[0].response else { break }
@@ -34,7 +36,7 @@ extension Connection {
                 return
             }
         }
-        if output.capacity > 64 * 1024 { output = [] } else { output.removeAll(keepingCapacity: true) }
+        if output.reservedCapacity > 64 * 1024 { output = ByteBuffer(capacity: 512) } else { output.removeAll() }
         outputOffset = 0
         if closeAfterFlush && !lingering { beginClose() }
     }

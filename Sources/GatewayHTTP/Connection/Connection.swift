@@ -2,6 +2,7 @@
 // the single entry point for readiness: it reads and parses what it can, hands complete requests
 // to the handler, writes every ready response in one write, and decides when to close.
 
+import GatewayCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,7 +28,7 @@ final class Connection {
     var requestsRead = 0
 
     var slots: [ResponseSlot] = []
-    var output: [UInt8] = []
+    var output = ByteBuffer(capacity: 512)
     var outputOffset = 0
 
     /// Nothing more is parsed: a response that closes the connection is queued or the peer left.

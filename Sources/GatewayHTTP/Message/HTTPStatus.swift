@@ -2,7 +2,7 @@
 // generic phrase rather than an error.
 
 enum HTTPStatus {
-    static func reason(_ status: Int) -> String {
+    static func reason(_ status: Int) -> StaticString {
         switch status {
         case 100: "Continue"
         case 200: "OK"
