@@ -5,7 +5,8 @@
 # Prints one line per run and the median ratios at the end.
 #
 #   bench/w1.sh [ROUNDS] [DURATION] [CONNECTIONS]
-# Environment: FSYNC=never|always|interval (gateway's storage.fsync, default never),
+# Environment: FSYNC=never|always|interval (gateway's storage.fsync, default never), or
+#              FSYNC=both: two gateways, `gateway` (never) and `gateway-always`, in the same rounds,
 #              PEERS="nginx go" (which baselines to run), BENCH_DIR (../shared/bench),
 #              PAYLOAD=65536 (bodies of about that many bytes from bench/gen_large_pool.py, sent
 #              by wrk with the shared replay.lua, instead of run-w1.sh's ~215-byte W1 pool).
@@ -14,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd)"
 ROUNDS="${1:-3}"; DURATION="${2:-10s}"; CONNS="${3:-64}"
 FSYNC="${FSYNC:-never}"
-PEERS="${PEERS:-nginx go}"
+PEERS="${PEERS-nginx go}"
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
 [ -x "$BENCH/run-w1.sh" ] || { echo "bench: $BENCH/run-w1.sh not found (set BENCH_DIR)" >&2; exit 2; }
 
@@ -28,15 +29,16 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-GW_PORT=18080; NGINX_PORT=18084; GO_PORT=18082
-cat > "$WORK/gateway.yaml" <<YAML
+GW_PORT=18080; GW_ALWAYS_PORT=18086; NGINX_PORT=18084; GO_PORT=18082
+write_config() { # file port fsync data-dir
+  cat > "$1" <<YAML
 server:
-  listen: 127.0.0.1:$GW_PORT
+  listen: 127.0.0.1:$2
   event_loops: 1
   max_connections: 20000
 storage:
-  path: $WORK/data
-  fsync: $FSYNC
+  path: $4
+  fsync: $3
 providers_dir: $ROOT/providers
 sources:
   - name: recall
@@ -45,27 +47,31 @@ sources:
 sinks:
   - name: events-file
     type: file
-    path: $WORK/events.jsonl
+    path: $4/events.jsonl
     fsync: false                # like the Go peer's log file; the journal carries storage.fsync
     concurrency: 1              # a file is written by one writer at a time: more workers only add switches
 log:
   level: warning
 YAML
+}
+write_config "$WORK/gateway.yaml" $GW_PORT "$([ "$FSYNC" = both ] && echo never || echo "$FSYNC")" "$WORK/data"
+write_config "$WORK/gateway-always.yaml" $GW_ALWAYS_PORT always "$WORK/data-always"
 
 wait_port() { for _ in $(seq 1 200); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; echo "bench: port $1 never opened" >&2; return 1; }
 
 start_server() { # name
   case "$1" in
     gateway) taskset -c 1 "$BIN" serve --config "$WORK/gateway.yaml" 2>"$OUT/gateway.log" & PIDS+=($!); wait_port $GW_PORT ;;
+    gateway-always) taskset -c 1 "$BIN" serve --config "$WORK/gateway-always.yaml" 2>"$OUT/gateway-always.log" & PIDS+=($!); wait_port $GW_ALWAYS_PORT ;;
     nginx) PORT=$NGINX_PORT taskset -c 1 "$BENCH/peers/nginx/run.sh" >/dev/null 2>&1 & PIDS+=($!); wait_port $NGINX_PORT ;;
     go) "$BENCH/peers/go/build.sh" >/dev/null 2>&1 || true
         PORT=$GO_PORT LOG_PATH="$WORK/go-events.jsonl" taskset -c 1 "$BENCH/peers/go/run.sh" >/dev/null 2>&1 & PIDS+=($!); wait_port $GO_PORT ;;
   esac
 }
 
-url_of() { case "$1" in gateway) echo "http://127.0.0.1:$GW_PORT/webhooks/recall" ;; nginx) echo "http://127.0.0.1:$NGINX_PORT/webhooks/recall" ;; go) echo "http://127.0.0.1:$GO_PORT/webhooks/recall" ;; esac; }
+url_of() { case "$1" in gateway) echo "http://127.0.0.1:$GW_PORT/webhooks/recall" ;; gateway-always) echo "http://127.0.0.1:$GW_ALWAYS_PORT/webhooks/recall" ;; nginx) echo "http://127.0.0.1:$NGINX_PORT/webhooks/recall" ;; go) echo "http://127.0.0.1:$GO_PORT/webhooks/recall" ;; esac; }
 
-SERVERS="gateway $PEERS"
+SERVERS="gateway $([ "$FSYNC" = both ] && echo gateway-always) $PEERS"
 for s in $SERVERS; do start_server "$s"; done
 sleep 1
 GW_PID="$(pgrep -f "serve --config $WORK/gateway.yaml" | head -1)"
@@ -74,14 +80,14 @@ echo "gateway memory idle: VmRSS=$(rss_kib "$GW_PID" VmRSS) KiB" | tee -a "$OUT/
 RESULTS="$OUT/w1-$(date +%Y%m%dT%H%M%S)-fsync-$FSYNC-c$CONNS${PAYLOAD:+-body$PAYLOAD}.txt"
 
 # One load run against URL: the shared W1 harness, or for PAYLOAD the same wrk + replay.lua on a
-# pool of large bodies (a pool rate of 6000/s: large bodies never get near W1's rates).
+# pool of large bodies (1500 a second: only nginx, which ignores ids, goes faster and wraps).
 load() { # url
   if [ -z "${PAYLOAD:-}" ]; then
     WRK_CPUS=0 "$BENCH/run-w1.sh" "$1" "$DURATION" "$CONNS" 2>/dev/null || true
     return
   fi
   local secs="${DURATION%s}" pool="$WORK/large.pool"
-  taskset -c 0 python3 "$ROOT/bench/gen_large_pool.py" --count $(( secs * 6600 + 1 )) --size "$PAYLOAD" --out "$pool"
+  taskset -c 0 python3 "$ROOT/bench/gen_large_pool.py" --count $(( secs * 1500 + 1 )) --size "$PAYLOAD" --out "$pool"
   local line
   line="$(timeout $(( secs + 30 )) taskset -c 0 wrk -t 1 -c "$CONNS" -d "$DURATION" --timeout 2s --latency \
     -s "$BENCH/replay.lua" "$1" -- "$pool" 1 2>/dev/null | grep -m1 '^W1RESULT ' || true)"
@@ -109,8 +115,11 @@ g = med("gateway", "rps")
 print(f"\nmedian over {len(rows.get('gateway', []))} rounds ({sys.argv[1]}):")
 for s in rows:
     errs = sum(int(r.get("non2xx", 0)) + int(r.get("socket_errors", 0)) for r in rows[s])
-    print(f"  {s:8s} rps={med(s, 'rps'):9.0f} p50={med(s, 'p50_ms'):.2f}ms p99={med(s, 'p99_ms'):.2f}ms errors={errs}")
-for peer in ("nginx", "go"):
-    if peer in rows and med(peer, "rps"):
-        print(f"  gateway/{peer} = {g / med(peer, 'rps'):.2f}x")
+    print(f"  {s:14s} rps={med(s, 'rps'):9.0f} p50={med(s, 'p50_ms'):.2f}ms p99={med(s, 'p99_ms'):.2f}ms errors={errs}")
+for gw in ("gateway", "gateway-always"):
+    for peer in ("nginx", "go"):
+        if gw in rows and peer in rows and med(peer, "rps"):
+            print(f"  {gw}/{peer} = {med(gw, 'rps') / med(peer, 'rps'):.2f}x")
+if "gateway-always" in rows and g:
+    print(f"  fsync always / never = {med('gateway-always', 'rps') / g:.2f}x")
 PY
