@@ -71,7 +71,7 @@ start_server() { # name
 
 url_of() { case "$1" in gateway) echo "http://127.0.0.1:$GW_PORT/webhooks/recall" ;; gateway-always) echo "http://127.0.0.1:$GW_ALWAYS_PORT/webhooks/recall" ;; nginx) echo "http://127.0.0.1:$NGINX_PORT/webhooks/recall" ;; go) echo "http://127.0.0.1:$GO_PORT/webhooks/recall" ;; esac; }
 
-SERVERS="gateway $([ "$FSYNC" = both ] && echo gateway-always) $PEERS"
+SERVERS="gateway $(if [ "$FSYNC" = both ]; then echo gateway-always; fi) $PEERS"
 for s in $SERVERS; do start_server "$s"; done
 sleep 1
 GW_PID="$(pgrep -f "serve --config $WORK/gateway.yaml" | head -1)"
