@@ -28,27 +28,8 @@ PORT=18095
 VG=
 cleanup() { [ -n "$VG" ] && kill "$VG" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-cat > "$WORK/gateway.yaml" <<YAML
-server:
-  listen: 127.0.0.1:$PORT
-  event_loops: 1
-storage:
-  path: $WORK/data
-  fsync: never
-providers_dir: $ROOT/providers
-sources:
-  - name: recall
-    provider: recall
-    secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
-sinks:
-  - name: events-file
-    type: file
-    path: $WORK/events.jsonl
-    fsync: false
-    concurrency: 1
-log:
-  level: warning
-YAML
+source "$ROOT/bench/gateway-config.sh"
+write_config "$WORK/gateway.yaml" "$PORT" never "$WORK/data"
 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" --dump-instr=no --collect-jumps=no \
   "$BIN" serve --config "$WORK/gateway.yaml" 2>"$WORK/valgrind.log" &
 VG=$!

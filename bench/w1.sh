@@ -30,30 +30,7 @@ cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm 
 trap cleanup EXIT
 
 GW_PORT=18080; GW_ALWAYS_PORT=18086; NGINX_PORT=18084; GO_PORT=18082
-write_config() { # file port fsync data-dir
-  cat > "$1" <<YAML
-server:
-  listen: 127.0.0.1:$2
-  event_loops: 1
-  max_connections: 20000
-storage:
-  path: $4
-  fsync: $3
-providers_dir: $ROOT/providers
-sources:
-  - name: recall
-    provider: recall
-    secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
-sinks:
-  - name: events-file
-    type: file
-    path: $4/events.jsonl
-    fsync: false                # like the Go peer's log file; the journal carries storage.fsync
-    concurrency: 1              # a file is written by one writer at a time: more workers only add switches
-log:
-  level: warning
-YAML
-}
+source "$ROOT/bench/gateway-config.sh"
 write_config "$WORK/gateway.yaml" $GW_PORT "$([ "$FSYNC" = both ] && echo never || echo "$FSYNC")" "$WORK/data"
 write_config "$WORK/gateway-always.yaml" $GW_ALWAYS_PORT always "$WORK/data-always"
 
