@@ -76,6 +76,27 @@ import Testing
     #expect(delivered.filter { $0.hasPrefix("c") } == ["c1", "c2"])
 }
 
+@Test func theWindowHoldsAboutWindowBytesOfEnvelopesButAlwaysOneEvent() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let sink = ScriptedSink(delay: 0.005, batchLimit: 64)
+    // Each envelope is a few hundred bytes: a 600-byte bound fits one or two, never all 30.
+    let engine = try h.engine([ConfiguredSink(sink: sink, concurrency: 1)], windowBytes: 600)
+    let ids = (0..<30).map { "w\($0)" }
+    for id in ids { append(h.journal, makeEvent(id, session: "S\(id)")) }
+    engine.start()
+    defer { engine.stop() }
+    var deepest = 0
+    let delivered = eventually {
+        deepest = max(deepest, engine.status().first?.queueDepth ?? 0)
+        return sink.delivered.count == ids.count
+    }
+    #expect(delivered)
+    #expect(Set(sink.delivered) == Set(ids), "every event is delivered, the bound only paces loading")
+    #expect(deepest <= 3, "window depth peaked at \(deepest)")
+    #expect(sink.batches.allSatisfy { $0.count <= 3 })
+}
+
 @Test func aSlowSinkDoesNotDelayAnotherSink() throws {
     let h = try Harness()
     defer { h.close() }

@@ -10,12 +10,17 @@ public final class DeliveryEngine: Sendable {
     public struct Options: Sendable {
         /// Undelivered events each sink holds in memory.
         public var window: Int
+        /// And at most about this many bytes of their envelopes: with large bodies (a transcript
+        /// of several MiB spliced into each envelope) an event count alone does not bound memory.
+        /// One event is always loaded, however large.
+        public var windowBytes: Int
         /// How long acknowledgements gather before the cursor is made durable (one fdatasync).
         /// A crash loses at most this much acknowledgement, which means redelivery, not loss.
         public var flushInterval: Double
 
-        public init(window: Int = 1024, flushInterval: Double = 0.02) {
+        public init(window: Int = 1024, windowBytes: Int = 32 << 20, flushInterval: Double = 0.02) {
             self.window = max(1, window)
+            self.windowBytes = max(1, windowBytes)
             self.flushInterval = max(0, flushInterval)
         }
     }
@@ -38,7 +43,8 @@ public final class DeliveryEngine: Sendable {
             built.append(try SinkDispatcher(
                 configured: sink, journal: journal, storageDirectory: storageDirectory, logger: logger,
                 metrics: metrics, clock: clock,
-                options: SinkDispatcher.Options(window: options.window, flushInterval: options.flushInterval)))
+                options: SinkDispatcher.Options(window: options.window, windowBytes: options.windowBytes,
+                                                flushInterval: options.flushInterval)))
         }
         dispatchers = built
         self.logger = logger

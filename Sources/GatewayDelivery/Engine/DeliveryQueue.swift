@@ -44,6 +44,8 @@ struct DeliveryQueue {
 
     /// Items loaded and not yet done (the window size that bounds memory); done items are removed.
     var loaded: Int { items.count }
+    /// Envelope bytes of the loaded items (the window's other bound).
+    private(set) var loadedBytes = 0
     var running: Int { items.values.filter { $0.state == .running }.count }
 
     /// Adds the next stream record. `event` nil means the sink's filter skipped it (or it was
@@ -65,6 +67,7 @@ struct DeliveryQueue {
     private mutating func add(position: JournalPosition, event: StoredEvent, isRequeue: Bool, retry: RetryState?, now: Timestamp) -> UInt64 {
         let id = nextID
         nextID += 1
+        loadedBytes += event.envelope.count
         items[id] = Item(id: id, position: position, event: event, isRequeue: isRequeue,
                          attempts: retry?.attempts ?? 0, firstAttemptAt: retry?.firstAttemptAt,
                          nextAttemptAt: retry?.nextAttemptAt ?? now, hasDurableRetry: retry != nil)
@@ -140,6 +143,7 @@ struct DeliveryQueue {
         for id in ids {
             guard let item = items[id] else { continue }
             release(item)
+            loadedBytes -= item.event.envelope.count
             items[id] = nil
             done.insert(id)
         }

@@ -11,8 +11,9 @@ import Synchronization
 
 final class SinkDispatcher: Sendable {
     struct Options: Sendable {
-        /// Undelivered events held in memory per sink.
+        /// Undelivered events held in memory per sink, and about how many envelope bytes.
         var window: Int
+        var windowBytes: Int
         /// How long acknowledgements may gather before the cursor is written (one fdatasync).
         var flushInterval: Double
     }
@@ -144,18 +145,23 @@ final class SinkDispatcher: Sendable {
             let loaded = load()
             if loaded { doorbell.ring() }
             let (pendingWrites, paused, room, readPosition) = shared.withLock {
-                (!$0.pendingChanges.isEmpty, $0.paused != nil, $0.queue.loaded < options.window, $0.readPosition)
+                (!$0.pendingChanges.isEmpty, $0.paused != nil, hasRoom($0.queue), $0.readPosition)
             }
             if !paused, room, readPosition < journal.end, loaded { continue }
             doorbell.wait(since: generation, timeout: pendingWrites ? options.flushInterval : 1)
         }
     }
 
+    private func hasRoom(_ queue: DeliveryQueue) -> Bool {
+        queue.loaded == 0 || (queue.loaded < options.window && queue.loadedBytes < options.windowBytes)
+    }
+
     /// Loads requeued records and then new stream records, up to the window. Journal reads run
     /// outside the lock (only this thread moves `readPosition` or drains the backlog).
     private func load() -> Bool {
         let (paused, room, backlog, readPosition) = shared.withLock { s in
-            (s.paused != nil, options.window - s.queue.loaded, Array(s.requeueBacklog.prefix(max(0, options.window - s.queue.loaded))), s.readPosition)
+            (s.paused != nil, hasRoom(s.queue) ? max(1, options.window - s.queue.loaded) : 0,
+             Array(s.requeueBacklog.prefix(max(0, options.window - s.queue.loaded))), s.readPosition)
         }
         guard !paused, room > 0 else { return false }
         var loadedAny = false
@@ -214,7 +220,11 @@ final class SinkDispatcher: Sendable {
         }
         let now = clock.now()
         shared.withLock { s in
+            // Entries past the byte bound stay unread: `readPosition` stops after the last one taken.
+            var next = readPosition
             for (entry, result) in decoded {
+                if s.queue.loaded > 0 && s.queue.loadedBytes >= options.windowBytes { break }
+                next = entry.next
                 switch result {
                 case .success(let event):
                     if s.skipInStream.remove(entry.position) != nil || !configured.filter.matches(event) {
@@ -231,7 +241,7 @@ final class SinkDispatcher: Sendable {
                     s.queue.appendStream(position: entry.position, next: entry.next, event: nil, now: now)
                 }
             }
-            s.readPosition = entries.last!.next
+            s.readPosition = next
         }
         return true
     }
