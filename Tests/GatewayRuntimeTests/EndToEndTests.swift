@@ -71,7 +71,7 @@ enum Binary {
         let binary = try #require(Binary.gateway, "webhook-gateway binary not found next to the tests")
         let (status, output) = try Binary.run(
             ["bash", IngressHarness.repositoryRoot + "/Tests/e2e/send_all.sh", binary, IngressHarness.repositoryRoot], timeout: 150)
-        print(output.split(separator: "\n").last ?? "")
+        print(output.split(separator: "\n").last.map { String($0) } ?? "")
         #expect(status == 0, "\(output.suffix(3000))")
         #expect(output.contains("failed=0"))
     }
