@@ -73,6 +73,9 @@ load() { # url
 }
 for r in $(seq 1 "$ROUNDS"); do
   for s in $SERVERS; do
+    # Each run starts with no dirty page cache: otherwise the previous server's hundreds of MB of
+    # journal writes are written back during this run, on this run's CPU and disk time.
+    sync
     line="$(load "$(url_of "$s")")"
     echo "round=$r server=$s $line" | tee -a "$RESULTS"
   done
