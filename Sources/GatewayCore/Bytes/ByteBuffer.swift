@@ -26,8 +26,6 @@ public struct ByteBuffer: @unchecked Sendable {
         base = allocation.base
     }
 
-    public var isEmpty: Bool { count == 0 }
-
     /// Bytes it can hold before it must grow.
     public var reservedCapacity: Int { capacity }
 

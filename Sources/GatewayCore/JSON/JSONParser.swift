@@ -182,8 +182,8 @@ struct JSONParser {
             // Eight bytes at a time while they are plain ASCII (no quote, backslash, control byte
             // or UTF-8 lead byte to validate): long transcript strings are mostly that.
             while i + 8 <= end {
-                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if JSONWriter.needsEscape(w) || w & 0x8080_8080_8080_8080 != 0 { break }
+                let w = WordScan.load(p + i)
+                if JSONWriter.needsEscape(w) || WordScan.hasNonASCII(w) { break }
                 i += 8
             }
             guard i < end else { break }

@@ -130,20 +130,10 @@ public struct JSONWriter: Sendable {
 
     private static let hexDigits: StaticString = "0123456789abcdef"
 
-    /// Whether any of the eight bytes in `w` is below 0x20, `"` or `\` (SWAR: a byte is zero after
-    /// XOR with the target, or below 0x20, exactly when the subtraction borrows into its top bit;
-    /// bytes >= 0x80 are masked out by `~w`, and a false positive only sends that word down the
-    /// byte-by-byte path, which decides exactly).
+    /// Whether some byte of `w` must be escaped in a JSON string: below 0x20, `"` or `\`.
     @inline(__always)
     static func needsEscape(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let quote = w ^ (ones &* 0x22)
-        let backslash = w ^ (ones &* 0x5C)
-        let control = w &- ones &* 0x20
-        let zeroQuote = (quote &- ones) & ~quote
-        let zeroBackslash = (backslash &- ones) & ~backslash
-        return ((zeroQuote | zeroBackslash | control) & ~w & high) != 0
+        WordScan.hasByte(w, below: 0x20) || WordScan.hasByte(w, equalTo: 0x22) || WordScan.hasByte(w, equalTo: 0x5C)
     }
 
     /// Quotes and escapes per RFC 8259 §7: `"`, `\` and U+0000–U+001F; everything else (UTF-8
@@ -162,7 +152,7 @@ public struct JSONWriter: Sendable {
         var i = 0
         while i < n {
             // Eight bytes at a time while none needs escaping: most values are plain ASCII.
-            while i + 8 <= n, !JSONWriter.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+            while i + 8 <= n, !JSONWriter.needsEscape(WordScan.load(base + i)) { i += 8 }
             guard i < n else { break }
             let b = base[i]
             if b >= 0x20 && b != 0x22 && b != 0x5C { i += 1; continue }

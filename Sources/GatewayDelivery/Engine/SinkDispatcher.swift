@@ -303,7 +303,7 @@ final class SinkDispatcher: Sendable {
     /// event's outcome: the delivered ones are finished together, the others one by one.
     private func attempt(_ items: [DeliveryQueue.Item]) {
         let started = clock.now()
-        let outcomes = items.count == 1 ? [configured.sink.deliver(items[0].event)] : configured.sink.deliver(batch: items.map(\.event))
+        let outcomes = configured.sink.deliver(batch: items.map(\.event))
         precondition(outcomes.count == items.count, "sink \(name) returned \(outcomes.count) outcomes for \(items.count) events")
         let now = clock.now()
         let seconds = max(0, now.seconds(since: started))

@@ -150,8 +150,9 @@ enum HTTPHeadDecoder {
         while ve > vs, line[ve - 1] == 0x20 || line[ve - 1] == 0x09 { ve -= 1 }
         var i = vs
         while i < ve {
-            // Eight bytes at a time while none is a control byte or DEL (the usual case).
-            if i + 8 <= ve, !hasControlOrDelete(UnsafeRawPointer(line.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+            // Eight bytes at a time while none is a control byte (HTAB included: the byte loop
+            // allows it) or DEL, the usual case.
+            if i + 8 <= ve, isPlainValueWord(WordScan.load(line.baseAddress! + i)) {
                 i += 8
                 continue
             }
@@ -263,16 +264,9 @@ enum HTTPHeadDecoder {
     @inline(__always)
     private static func digit(_ b: UInt8) -> Int? { b >= 0x30 && b <= 0x39 ? Int(b &- 0x30) : nil }
 
-    /// Whether any of the eight bytes is below 0x20 (HTAB included: the byte loop allows it) or
-    /// 0x7F. SWAR: the subtraction borrows into a byte's top bit exactly when it is below the bound
-    /// (bytes >= 0x80 are masked out by `~w`); DEL is found as the byte equal to 0x7F. A false
-    /// positive only sends the word through the exact byte-by-byte check.
     @inline(__always)
-    private static func hasControlOrDelete(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let delete = w ^ (ones &* 0x7F)
-        return (((w &- ones &* 0x20) | ((delete &- ones) & ~delete)) & ~w & high) != 0
+    private static func isPlainValueWord(_ w: UInt64) -> Bool {
+        !WordScan.hasByte(w, below: 0x20) && !WordScan.hasByte(w, equalTo: 0x7F)
     }
 
     /// tchar (RFC 9110 §5.6.2).

@@ -14,7 +14,10 @@ extension Journal {
     /// skipped (and logged once, with segment and offset).
     public func read(from position: JournalPosition, limit: Int) throws(StoreError) -> [JournalEntry] {
         guard limit > 0 else { return [] }
-        let (segments, cached) = shared.withLock { ($0.segments, $0.tail.read(from: position, limit: limit)) }
+        let (segments, cached) = shared.withLock { s -> ([SegmentInfo], [JournalEntry]?) in
+            if let cached = s.tail.read(from: position, limit: limit) { return ([], cached) }
+            return (s.segments, nil)
+        }
         if let cached { return cached }
         var out: [JournalEntry] = []
         for segment in segments where segment.number >= position.segment {
