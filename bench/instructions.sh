@@ -7,7 +7,8 @@
 #
 # Starts BINARY under valgrind --tool=callgrind on bench/w1.sh's configuration (file sink), sends a
 # warm-up pool, zeroes the counters, sends REQUESTS fresh W1 webhooks over 8 keep-alive connections
-# (bench/send_pool.py), dumps, and prints the total and the count per request. The profile is kept
+# (bench/send_pool.py), dumps, and prints the total, the count per request and the malloc calls per
+# request (allocations: Swift objects, arrays and strings all come from malloc). The profile is kept
 # in bench/out/callgrind.<binary name>.out for callgrind_annotate.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,4 +46,20 @@ sleep 1
 IR="$(callgrind_annotate "$WORK/cg.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')"
 mkdir -p "$ROOT/bench/out"
 cp "$WORK/cg.out.1" "$ROOT/bench/out/callgrind.$(basename "$BIN").out"
-echo "instructions binary=$BIN requests=$N $RESULT total=$IR per_request=$((IR / N))"
+# Allocations: the calls into glibc's malloc, summed over its callers in the call tree.
+MALLOCS="$(callgrind_annotate --tree=caller --inclusive=yes "$WORK/cg.out.1" 2>/dev/null | python3 -c '
+import re, sys
+lines = sys.stdin.read().split("\n")
+for i, line in enumerate(lines):
+    if re.search(r"\*  \S*malloc\.c:malloc \[", line):
+        total, j = 0, i - 1
+        while j >= 0 and "<" in lines[j]:
+            m = re.search(r"\(([\d,]+)x\)", lines[j])
+            total += int(m.group(1).replace(",", "")) if m else 0
+            j -= 1
+        print(total)
+        break
+else:
+    print(0)
+')"
+echo "instructions binary=$BIN requests=$N $RESULT total=$IR per_request=$((IR / N)) mallocs_per_request=$((MALLOCS / N))"

@@ -53,6 +53,10 @@ for s in $SERVERS; do start_server "$s"; done
 sleep 1
 GW_PID="$(pgrep -f "serve --config $WORK/gateway.yaml" | head -1)"
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+# The gateways' own CPU time (utime+stime) around each run, per request: rps on this shared machine
+# moves with the neighbours, CPU per request much less. Peers run behind wrapper scripts: not measured.
+server_pid() { case "$1" in gateway) echo "$GW_PID" ;; gateway-always) pgrep -f "serve --config $WORK/gateway-always.yaml" | head -1 ;; esac; }
+cpu_ticks() { if [ -n "$1" ]; then awk '{print $14 + $15}' "/proc/$1/stat"; else echo 0; fi; }
 echo "gateway memory idle: VmRSS=$(rss_kib "$GW_PID" VmRSS) KiB" | tee -a "$OUT/memory.txt"
 RESULTS="$OUT/w1-$(date +%Y%m%dT%H%M%S)-fsync-$FSYNC-c$CONNS${PAYLOAD:+-body$PAYLOAD}.txt"
 
@@ -76,8 +80,15 @@ for r in $(seq 1 "$ROUNDS"); do
     # Each run starts with no dirty page cache: otherwise the previous server's hundreds of MB of
     # journal writes are written back during this run, on this run's CPU and disk time.
     sync
+    pid="$(server_pid "$s")"
+    t0="$(cpu_ticks "$pid")"
     line="$(load "$(url_of "$s")")"
-    echo "round=$r server=$s $line" | tee -a "$RESULTS"
+    cpu=""
+    if [ -n "$pid" ]; then
+      requests="$(echo "$line" | grep -o ' requests=[0-9]*' | cut -d= -f2)"
+      [ "${requests:-0}" -gt 0 ] && cpu=" server_cpu_us_per_req=$(( ($(cpu_ticks "$pid") - t0) * 1000000 / $(getconf CLK_TCK) / requests ))"
+    fi
+    echo "round=$r server=$s $line$cpu" | tee -a "$RESULTS"
   done
 done
 echo "gateway memory after the runs: VmRSS=$(rss_kib "$GW_PID" VmRSS) KiB peak VmHWM=$(rss_kib "$GW_PID" VmHWM) KiB" | tee -a "$OUT/memory.txt"
@@ -95,7 +106,8 @@ g = med("gateway", "rps")
 print(f"\nmedian over {len(rows.get('gateway', []))} rounds ({sys.argv[1]}):")
 for s in rows:
     errs = sum(int(r.get("non2xx", 0)) + int(r.get("socket_errors", 0)) for r in rows[s])
-    print(f"  {s:14s} rps={med(s, 'rps'):9.0f} p50={med(s, 'p50_ms'):.2f}ms p99={med(s, 'p99_ms'):.2f}ms errors={errs}")
+    cpu = f" cpu/request={med(s, 'server_cpu_us_per_req'):.0f}us" if any("server_cpu_us_per_req" in r for r in rows[s]) else ""
+    print(f"  {s:14s} rps={med(s, 'rps'):9.0f} p50={med(s, 'p50_ms'):.2f}ms p99={med(s, 'p99_ms'):.2f}ms errors={errs}{cpu}")
 for gw in ("gateway", "gateway-always"):
     for peer in ("nginx", "go"):
         if gw in rows and peer in rows and med(peer, "rps"):
