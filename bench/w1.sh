@@ -8,6 +8,7 @@
 # Environment: FSYNC=never|always|interval (gateway's storage.fsync, default never), or
 #              FSYNC=both: two gateways, `gateway` (never) and `gateway-always`, in the same rounds,
 #              PEERS="nginx go" (which baselines to run), BENCH_DIR (../shared/bench),
+#              GATEWAY_BIN (a gateway binary to run instead of building this checkout),
 #              PAYLOAD=65536 (bodies of about that many bytes from bench/gen_large_pool.py, sent
 #              by wrk with the shared replay.lua, instead of run-w1.sh's ~215-byte W1 pool).
 set -euo pipefail
@@ -20,8 +21,12 @@ BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
 [ -x "$BENCH/run-w1.sh" ] || { echo "bench: $BENCH/run-w1.sh not found (set BENCH_DIR)" >&2; exit 2; }
 
 scripts/install-deps.sh
-swift build -c release --product webhook-gateway >&2
-BIN="$ROOT/.build/release/webhook-gateway"
+if [ -n "${GATEWAY_BIN:-}" ]; then
+  BIN="$GATEWAY_BIN"                      # an earlier build, for before/after runs
+else
+  swift build -c release --product webhook-gateway >&2
+  BIN="$ROOT/.build/release/webhook-gateway"
+fi
 
 OUT="$ROOT/bench/out"; mkdir -p "$OUT"
 WORK="$(mktemp -d /tmp/gw-bench.XXXXXX)"
