@@ -3,13 +3,16 @@
 
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GatewayCore
 import Synchronization
 import Testing
 @testable import GatewayStore
 
 @Suite struct JournalTests {
-    @Test func deferredAppendsWaitForWakeWriterAndShareOneBatch() throws {
+    @Test func deferredAppendsWaitForCommitAndShareOneBatch() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .always), logger: .silent)
@@ -20,16 +23,67 @@ import Testing
         let done = Mutex(0)
         let all = DispatchSemaphore(value: 0)
         for i in 0..<10 {
-            journal.append(bytes("deferred \(i)"), wakeWriter: false) { result in
+            journal.append(bytes("deferred \(i)"), deferCommit: true) { result in
                 if case .success = result, done.withLock({ $0 += 1; return $0 }) == 10 { all.signal() }
             }
         }
         Thread.sleep(forTimeInterval: 0.2)
-        #expect(done.withLock { $0 } == 0, "nothing is written before the writer is woken")
+        #expect(done.withLock { $0 } == 0, "nothing is written before the commit is asked for")
         let batchesBefore = journal.statistics.batches
-        journal.wakeWriter()
+        journal.commitDeferred()
         #expect(all.wait(timeout: .now() + 5) == .success)
         #expect(journal.statistics.batches - batchesBefore == 1, "one round of appends is one batch")
+        #expect(journal.statistics.syncs >= 2, "policy always: each batch was synced by the writer thread")
+    }
+
+    @Test func withoutSyncTheCommittingThreadWritesItsRoundItself() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .never), logger: .silent)
+        defer { journal.close() }
+        let caller = pthread_self()
+        let completions = Mutex<[(JournalPosition, Bool)]>([])
+        for i in 0..<10 {
+            journal.append(bytes("inline \(i)"), deferCommit: true) { result in
+                let position = try! result.get()
+                completions.withLock { $0.append((position, pthread_equal(pthread_self(), caller) != 0)) }
+            }
+        }
+        journal.commitDeferred()
+        let done = completions.withLock { $0 }
+        #expect(done.count == 10, "every completion ran before commitDeferred returned")
+        #expect(done.allSatisfy { $0.1 }, "on the calling thread")
+        #expect(done.map(\.0) == done.map(\.0).sorted())
+        #expect(try journal.read(after: nil, limit: 100).map(\.payload) == (0..<10).map { bytes("inline \($0)") })
+    }
+
+    @Test func inlineCommitsAndTheWriterThreadInterleaveWithoutLosingOrder() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        // Small segments so commits from both sides also cross rollovers.
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .never, segmentSize: 4096), logger: .silent)
+        defer { journal.close() }
+        let committed = DispatchGroup()
+        let other = Thread {
+            for i in 0..<300 {
+                committed.enter()
+                journal.append(bytes("thread \(i)")) { _ in committed.leave() }
+            }
+        }
+        other.start()
+        for i in 0..<300 {
+            committed.enter()
+            journal.append(bytes("loop \(i)"), deferCommit: true) { _ in committed.leave() }
+            if i % 7 == 0 { journal.commitDeferred() }
+        }
+        journal.commitDeferred()
+        #expect(committed.wait(timeout: .now() + 10) == .success)
+        let payloads = try journal.read(after: nil, limit: 1000).map { String(decoding: $0.payload, as: UTF8.self) }
+        #expect(payloads.count == 600)
+        // Each side's records are in the order it appended them.
+        #expect(payloads.filter { $0.hasPrefix("loop") } == (0..<300).map { "loop \($0)" })
+        #expect(payloads.filter { $0.hasPrefix("thread") } == (0..<300).map { "thread \($0)" })
+        #expect(journal.statistics.appends == 600)
     }
 
     @Test func appendedRecordsReadBackInOrderWithPositions() throws {

@@ -1,7 +1,7 @@
 // The webhook endpoint: route → verify → normalise → dedupe → journal → answer, where the answer
 // (2xx) is only sent once the journal says the event is durable. CPU work runs on the event loop
-// (it is a few microseconds); the loop never waits for the disk: the journal's writer thread
-// completes the responder. Health endpoints share the listener so load balancers can probe it.
+// (it is a few microseconds); the loop never waits for a sync: the journal's writer thread
+// completes the responder (under `fsync: never` the loop writes its round itself). Health endpoints share the listener so load balancers can probe it.
 
 import GatewayCore
 import GatewayHTTP
@@ -96,7 +96,7 @@ final class IngressHandler: HTTPHandler {
                traceparent: TraceContext.traceparent(continuing: request.headers["traceparent"]), responder: responder, started: started)
     }
 
-    func eventLoopDidProcessEvents() { journal.wakeWriter() }
+    func eventLoopDidProcessEvents() { journal.commitDeferred() }
 
     // MARK: The ingest path
 
@@ -159,12 +159,12 @@ final class IngressHandler: HTTPHandler {
             occurredAt: processed.event.occurredAt, receivedAt: started, envelope: processed.envelope,
             requestHeaders: webhook.headers, requestBody: webhook.body, requestID: requestID, traceparent: traceparent)
         let success = successResponse(processed, route: route)
-        // The writer is woken once per event-loop round (eventLoopDidProcessEvents), so every
-        // webhook of the round shares one write and one fdatasync.
+        // The round's records are committed together at its end (eventLoopDidProcessEvents), so
+        // every webhook of the round shares one write and one fdatasync.
         // The completion captures only what it uses: capturing `processed` and `route` copied two
         // large structs into every closure (visible in perf as their copy and destroy).
         let eventID = processed.eventID, source = route.name
-        journal.append(stored.encoded(), event: stored, wakeWriter: false) { [self] result in
+        journal.append(stored.encoded(), event: stored, deferCommit: true) { [self] result in
             inFlight.subtract(1, ordering: .relaxed)
             switch result {
             case .success:

@@ -1,5 +1,6 @@
 // The durable, append-only event journal: numbered segment files under `<storage>/journal/`, one
-// writer thread doing group commit, readers that may run on any thread. Nothing is acknowledged
+// writer doing group commit (its thread, or under policy `never` the appending event loop), readers
+// that may run on any thread. Nothing is acknowledged
 // (no completion fires with success) before the record is as durable as the FsyncPolicy promises.
 
 public import GatewayCore
@@ -31,13 +32,15 @@ public final class Journal: Sendable {
     }
 
     /// Told after every committed batch: how many records it held, and how long its fdatasync took
-    /// (nil when the policy did not sync that batch). For metrics; runs on the writer thread.
+    /// (nil when the policy did not sync that batch). For metrics; runs inside the commit turn.
     public typealias BatchObserver = @Sendable (_ records: Int, _ syncSeconds: Double?) -> Void
 
     let directory: String
     let options: JournalOptions
     let logger: Logger
     let shared: Mutex<Shared>
+    /// Held for each commit turn, by the writer thread or by `commitDeferred()`.
+    let writer: Mutex<JournalWriter>
     let wakeup = DispatchSemaphore(value: 0)
     let finished = DispatchSemaphore(value: 0)
     let counters = JournalCounters()
@@ -64,10 +67,10 @@ public final class Journal: Sendable {
         shared = Mutex(Shared(segments: recovered.segments, end: JournalPosition(segment: last.number, offset: last.committed),
                              tail: JournalTail(maxEntries: options.tailEntries, maxBytes: options.tailBytes)))
         files = SegmentFileCache(directory: directory)
-        let writer = JournalWriter(
-            file: recovered.active, number: last.number, offset: last.committed, nextNumber: recovered.nextNumber)
+        writer = Mutex(JournalWriter(
+            file: recovered.active, number: last.number, offset: last.committed, nextNumber: recovered.nextNumber))
         let thread = Thread { [self] in
-            writer.run(self)
+            JournalWriter.run(self)
             finished.signal()
         }
         thread.name = "journal-writer"
@@ -75,18 +78,19 @@ public final class Journal: Sendable {
     }
 
     /// Queues `payload` (non-empty) for the next group commit. `completion` runs on the writer
-    /// thread once the record is durable per the FsyncPolicy, with the record's position, or with
+    /// thread (or the thread calling `commitDeferred()`) once the record is durable per the FsyncPolicy, with the record's position, or with
     /// the error that failed its batch (`.full` when the disk is full; the journal stays usable and
     /// retries with the next append). Keep completions cheap: they delay the next batch. Never call
-    /// `close()` from a completion or commit listener: it waits for the writer thread they run on.
+    /// `close()`, `commitDeferred()` or anything taking the writer lock from a completion or commit
+    /// listener: they run inside a commit turn, holding that lock.
     ///
     /// `event` is what `payload` encodes: the journal keeps it (without its raw request) in its
     /// memory tail, so readers close behind the end skip reading and decoding the record.
     ///
-    /// With `wakeWriter: false` the record only joins the queue and the caller promises to call
-    /// `wakeWriter()` soon (an event loop does, once per round of requests): the writer then sees
-    /// the whole round as one batch instead of being woken, and switched to, once per record.
-    public func append(_ payload: [UInt8], event: StoredEvent? = nil, wakeWriter: Bool = true, completion: @escaping Completion) {
+    /// With `deferCommit: true` the record only joins the queue and the caller promises to call
+    /// `commitDeferred()` soon (an event loop does, once per round of requests): the round is then
+    /// one batch instead of one wake-up of the writer per record.
+    public func append(_ payload: [UInt8], event: StoredEvent? = nil, deferCommit: Bool = false, completion: @escaping Completion) {
         guard !payload.isEmpty, payload.count <= RecordFrame.maxPayload else {
             completion(.failure(.invalid("journal payload of \(payload.count) bytes (must be 1...\(RecordFrame.maxPayload))")))
             return
@@ -97,7 +101,7 @@ public final class Journal: Sendable {
         let (accepted, signal) = shared.withLock { s -> (Bool, Bool) in
             if s.closed { return (false, false) }
             s.queue.append(item)
-            if wakeWriter, s.writerIdle {
+            if !deferCommit, s.writerIdle {
                 s.writerIdle = false
                 return (true, true)
             }
@@ -110,8 +114,19 @@ public final class Journal: Sendable {
         if signal { wakeup.signal() }
     }
 
-    /// Wakes the writer if records wait for it (after appends made with `wakeWriter: false`).
-    public func wakeWriter() {
+    /// Commits the records queued with `deferCommit: true`. Under policy `never` the calling thread
+    /// writes them itself and their completions have run when this returns; a sync must never block
+    /// the caller (an event loop), so the other policies wake the writer thread instead.
+    public func commitDeferred() {
+        guard options.fsync == .never else {
+            wakeWriter()
+            return
+        }
+        writer.withLock { _ = $0.turn(self, markIdle: false) }
+    }
+
+    /// Wakes the writer thread if records wait for it.
+    private func wakeWriter() {
         let signal = shared.withLock { s -> Bool in
             guard s.writerIdle, !s.queue.isEmpty else { return false }
             s.writerIdle = false
@@ -124,7 +139,7 @@ public final class Journal: Sendable {
     /// (possibly in the next segment after a rollover).
     public var end: JournalPosition { shared.withLock { $0.end } }
 
-    /// Registers `listener`, called on the writer thread after every committed batch (delivery wakes
+    /// Registers `listener`, called inside the commit turn after every committed batch (delivery wakes
     /// its dispatchers from here). Must not block.
     public func onBatch(_ observer: @escaping BatchObserver) {
         shared.withLock { $0.batchObservers.append(observer) }

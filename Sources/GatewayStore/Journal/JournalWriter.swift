@@ -4,6 +4,10 @@
 // slower the disk, the larger the batches, so throughput follows the disk's sync rate times the
 // batch size instead of being capped at one record per sync.
 //
+// A turn runs on the writer thread, or under policy `never` on the thread that queued the records
+// (`Journal.commitDeferred()`, an event loop at the end of its round): with no sync to wait for, a
+// pwrite costs less than waking the writer thread and being woken back for the completions.
+//
 // Why one contiguous buffer instead of writev over the payload arrays: Swift arrays only lend stable
 // pointers inside nested closures, and a memcpy of a few KiB per record costs far less than the
 // system call it replaces.
@@ -11,9 +15,9 @@
 import Dispatch
 import GatewayCore
 
-/// Mutable state of the writer thread. `@unchecked Sendable` because it is handed to the writer
-/// thread at start and from then on touched only by that thread (its `run` loop); the journal's
-/// shared state lives in `Journal.shared` behind a Mutex.
+/// Mutable state of the writer. `@unchecked Sendable` because it lives in `Journal.writer`, a Mutex
+/// held for every turn, whichever thread takes it; the journal's shared state (queue, segments,
+/// tail) lives in `Journal.shared`, locked inside a turn (order: writer, then shared).
 final class JournalWriter: @unchecked Sendable {
     /// At most this many bytes go into one pwrite, bounding the buffer a burst can grow.
     static let maxBatchBytes = 16 << 20
@@ -40,41 +44,56 @@ final class JournalWriter: @unchecked Sendable {
         self.nextNumber = nextNumber
     }
 
-    func run(_ journal: Journal) {
+    enum TurnResult { case committed, idle, closed }
+
+    /// Commits everything queued. The caller holds the writer lock. `markIdle` (the writer thread
+    /// only): when nothing is queued, record that the next append must signal `wakeup`.
+    func turn(_ journal: Journal, markIdle: Bool) -> TurnResult {
+        let (batch, closed) = journal.shared.withLock { s -> ([Journal.PendingAppend], Bool) in
+            if s.queue.isEmpty {
+                if s.closed { return ([], true) }
+                if markIdle { s.writerIdle = true }
+                return ([], false)
+            }
+            let taken = s.queue
+            s.queue.removeAll(keepingCapacity: true)
+            return (taken, false)
+        }
+        if closed {
+            if dirty { syncQuietly(journal) }
+            return .closed
+        }
+        if batch.isEmpty { return .idle }
+        process(batch, journal)
+        return .committed
+    }
+
+    /// The writer thread: turns until the journal closes, blocking on `wakeup` between them.
+    static func run(_ journal: Journal) {
         while true {
-            let (batch, closed) = journal.shared.withLock { s -> ([Journal.PendingAppend], Bool) in
-                if s.queue.isEmpty {
-                    if s.closed { return ([], true) }
-                    s.writerIdle = true
-                    return ([], false)
-                }
-                let taken = s.queue
-                s.queue.removeAll(keepingCapacity: true)
-                return (taken, false)
+            switch journal.writer.withLock({ $0.turn(journal, markIdle: true) }) {
+            case .closed: return
+            case .committed: continue
+            case .idle: waitForWork(journal)
             }
-            if closed {
-                if dirty { syncQuietly(journal) }
-                return
-            }
-            if batch.isEmpty {
-                waitForWork(journal)
-                continue
-            }
-            process(batch, journal)
         }
     }
 
-    /// Blocks until an append signals, or (policy `interval` with unsynced data) until the next
-    /// sync is due. A stale semaphore count only causes one extra empty turn of the loop.
-    private func waitForWork(_ journal: Journal) {
-        guard dirty, case let .interval(seconds) = journal.options.fsync else {
+    /// Blocks (without the writer lock) until an append signals, or (policy `interval` with
+    /// unsynced data) until the next sync is due. A stale semaphore count only causes one extra
+    /// empty turn.
+    private static func waitForWork(_ journal: Journal) {
+        let due = journal.writer.withLock { w -> UInt64? in
+            guard w.dirty, case let .interval(seconds) = journal.options.fsync else { return nil }
+            return w.lastSync &+ UInt64(max(0, seconds) * 1e9)
+        }
+        guard let due else {
             journal.wakeup.wait()
             return
         }
-        let due = lastSync &+ UInt64(max(0, seconds) * 1e9)
         let now = DispatchTime.now().uptimeNanoseconds
         if now >= due || journal.wakeup.wait(timeout: DispatchTime(uptimeNanoseconds: due)) == .timedOut {
-            syncQuietly(journal)
+            journal.writer.withLock { w in if w.dirty { w.syncQuietly(journal) } }
         }
     }
 
