@@ -1,6 +1,9 @@
 // Linux-only system headers that Glibc's module does not export, plus wrappers for the
 // variadic or macro-based calls Swift cannot import directly.
 #pragma once
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  // sync_file_range
+#endif
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
@@ -17,3 +20,6 @@ static inline int clinux_fcntl_setfl(int fd, int flags) { return fcntl(fd, F_SET
 static inline int clinux_fcntl_getfl(int fd) { return fcntl(fd, F_GETFL); }
 static inline int clinux_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
 static inline int clinux_errno(void) { return errno; }
+static inline int clinux_start_writeback(int fd, long long offset, long long count) {
+    return sync_file_range(fd, offset, count, SYNC_FILE_RANGE_WRITE);
+}

@@ -135,7 +135,7 @@ final class IngressHandler: HTTPHandler {
             answer(responder, .json(200, Array(#"{"ok":true,"duplicate":true,"id":"\#(id)"}"#.utf8)),
                    source: route.name, requestID: requestID, started: started)
             return
-        case .inFlight(let id):
+        case .inFlight:
             // The same event is being journaled by a concurrent request that may still fail: let
             // the vendor retry rather than claim success for an event that might not exist.
             answer(responder, .text(409, "the same event is being stored; retry\n", headers: HeaderFields([("retry-after", "1")])),

@@ -41,6 +41,8 @@ public final class Journal: Sendable {
     let shared: Mutex<Shared>
     /// Held for each commit turn, by the writer thread or by `commitDeferred()`.
     let writer: Mutex<JournalWriter>
+    /// Zero-filled spare segments, for the policies that sync (nil under `never`).
+    let preparer: SegmentPreparer?
     let wakeup = DispatchSemaphore(value: 0)
     let finished = DispatchSemaphore(value: 0)
     let counters = JournalCounters()
@@ -67,6 +69,7 @@ public final class Journal: Sendable {
         shared = Mutex(Shared(segments: recovered.segments, end: JournalPosition(segment: last.number, offset: last.committed),
                              tail: JournalTail(maxEntries: options.tailEntries, maxBytes: options.tailBytes)))
         files = SegmentFileCache(directory: directory)
+        preparer = options.fsync == .never ? nil : SegmentPreparer(directory: directory, segmentSize: options.segmentSize, logger: self.logger)
         writer = Mutex(JournalWriter(
             file: recovered.active, number: last.number, offset: last.committed, nextNumber: recovered.nextNumber))
         let thread = Thread { [self] in
@@ -193,5 +196,6 @@ public final class Journal: Sendable {
         guard first else { return }
         wakeup.signal()
         finished.wait()
+        preparer?.close()
     }
 }

@@ -19,7 +19,10 @@ enum JournalRecovery {
 
     static func open(directory: String, logger: Logger) throws(StoreError) -> Result {
         try FileSystem.createDirectory(directory)
-        let numbers = try FileSystem.list(directory).compactMap(SegmentFile.number(of:)).sorted()
+        let names = try FileSystem.list(directory)
+        // Spare segments an earlier run prepared and never used (SegmentPreparer).
+        for name in names where name.hasSuffix(SegmentPreparer.suffix) { try FileSystem.remove(directory + "/" + name) }
+        let numbers = names.compactMap(SegmentFile.number(of:)).sorted()
         var segments: [SegmentInfo] = []
         for number in numbers.dropLast() {
             let size = try FileSystem.status(directory + "/" + SegmentFile.name(number)).size
@@ -66,9 +69,17 @@ enum JournalRecovery {
                 offset = next
             case let .corrupt(at, resume, reason):
                 if resume >= size {
-                    logger.warning("truncating torn tail of journal segment", [
-                        ("segment", String(number)), ("offset", String(at)), ("bytes", String(size - at)), ("reason", reason),
-                    ])
+                    if try isZeroFilled(file, from: at, to: size) {
+                        // The unused end of a prepared segment (SegmentPreparer), or a last batch
+                        // that never reached the disk: no damage to report.
+                        logger.debug("releasing the unused end of the journal segment", [
+                            ("segment", String(number)), ("offset", String(at)), ("bytes", String(size - at)),
+                        ])
+                    } else {
+                        logger.warning("truncating torn tail of journal segment", [
+                            ("segment", String(number)), ("offset", String(at)), ("bytes", String(size - at)), ("reason", reason),
+                        ])
+                    }
                     try file.truncate(to: at)
                     try file.dataSync()
                     return at
@@ -81,5 +92,16 @@ enum JournalRecovery {
                 return size
             }
         }
+    }
+
+    static func isZeroFilled(_ file: FileDescriptor, from start: UInt64, to end: UInt64) throws(StoreError) -> Bool {
+        var offset = start
+        while offset < end {
+            let chunk = try file.read(count: Int(min(end - offset, 1 << 20)), at: offset)
+            if chunk.isEmpty { return true }
+            if chunk.contains(where: { $0 != 0 }) { return false }
+            offset += UInt64(chunk.count)
+        }
+        return true
     }
 }

@@ -33,6 +33,10 @@ final class JournalWriter: @unchecked Sendable {
     /// A failed write could not be truncated away: bytes past `offset` may be garbage, so the next
     /// write first truncates back to `offset`.
     var uncertainTail = false
+    /// The active file is a prepared spare: zeros past `offset` up to the segment size.
+    var preallocated = false
+    /// The next segment's spare was asked for (once a quarter of the active one is used).
+    var spareRequested = false
     var buffer: [UInt8] = []
     var lastFailureLog: UInt64 = 0
     var suppressedFailures = 0
@@ -169,6 +173,10 @@ final class JournalWriter: @unchecked Sendable {
             return
         }
         offset = start + UInt64(buffer.count)
+        if let preparer = journal.preparer, !spareRequested, offset > UInt64(journal.options.segmentSize / 4) {
+            spareRequested = true
+            preparer.prepare(nextNumber)
+        }
         let (listeners, observers) = journal.shared.withLock { s in
             s.segments[s.segments.count - 1].committed = offset
             s.end = JournalPosition(segment: number, offset: offset)
@@ -195,7 +203,22 @@ final class JournalWriter: @unchecked Sendable {
             journal.counters.syncs.add(1, ordering: .relaxed)
             dirty = false
         }
-        let next = try SegmentFile.create(directory: journal.directory, number: nextNumber, durably: journal.options.fsync != .never)
+        if preallocated {
+            // Recovery and readers take a sealed segment's size as its end: the unused zeros go,
+            // durably, before the next segment exists.
+            try file.truncate(to: offset)
+            try file.dataSync()
+            preallocated = false
+        }
+        let next: FileDescriptor
+        if let spare = journal.preparer?.take(nextNumber) {
+            try FileSystem.syncDirectory(journal.directory)
+            next = spare
+            preallocated = true
+        } else {
+            next = try SegmentFile.create(directory: journal.directory, number: nextNumber, durably: journal.options.fsync != .never)
+        }
+        spareRequested = false
         let nextOffset = SegmentFile.headerSize
         journal.shared.withLock { s in
             s.segments.append(SegmentInfo(number: nextNumber, committed: nextOffset))
