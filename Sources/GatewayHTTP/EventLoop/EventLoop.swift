@@ -174,9 +174,7 @@ final class EventLoop: @unchecked Sendable {
             var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    // accept4 is hidden behind _GNU_SOURCE in Glibc's Swift module; accepted
-                    // sockets do not inherit O_NONBLOCK, so it is set right after.
-                    accept(listenerFD, $0, &len)
+                    clinux_accept_nonblocking(listenerFD, $0, &len)
                 }
             }
             if fd < 0 {
@@ -191,7 +189,6 @@ final class EventLoop: @unchecked Sendable {
                 acceptPausedUntil = now &+ 100_000_000
                 return
             }
-            _ = clinux_fcntl_setfl(fd, O_NONBLOCK)
             guard counter.tryAcquire(max: settings.maxConnections) else {
                 // Over max_connections: answer at once instead of leaving it in the backlog.
                 EventLoop.overloaded.withUnsafeBytes { _ = send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
