@@ -64,9 +64,10 @@ import Testing
         let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .never, segmentSize: 4096), logger: .silent)
         defer { journal.close() }
         let committed = DispatchGroup()
+        // Entered here, not on the thread: the wait below must count appends not yet made.
+        for _ in 0..<300 { committed.enter() }
         let other = Thread {
             for i in 0..<300 {
-                committed.enter()
                 journal.append(bytes("thread \(i)")) { _ in committed.leave() }
             }
         }
