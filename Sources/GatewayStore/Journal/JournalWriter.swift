@@ -37,6 +37,7 @@ final class JournalWriter: @unchecked Sendable {
     var preallocated = false
     /// The next segment's spare was asked for (once a quarter of the active one is used).
     var spareRequested = false
+    var dropBehind: DropBehind
     var buffer: [UInt8] = []
     var lastFailureLog: UInt64 = 0
     var suppressedFailures = 0
@@ -46,6 +47,7 @@ final class JournalWriter: @unchecked Sendable {
         self.number = number
         self.offset = offset
         self.nextNumber = nextNumber
+        dropBehind = DropBehind(from: offset)
     }
 
     enum TurnResult { case committed, idle, closed }
@@ -173,6 +175,7 @@ final class JournalWriter: @unchecked Sendable {
             return
         }
         offset = start + UInt64(buffer.count)
+        dropBehind.wrote(upTo: offset, fd: file.fd)
         if let preparer = journal.preparer, !spareRequested, offset > UInt64(journal.options.segmentSize / 4) {
             spareRequested = true
             preparer.prepare(nextNumber)
@@ -219,6 +222,7 @@ final class JournalWriter: @unchecked Sendable {
             next = try SegmentFile.create(directory: journal.directory, number: nextNumber, durably: journal.options.fsync != .never)
         }
         spareRequested = false
+        dropBehind = DropBehind(from: SegmentFile.headerSize)
         let nextOffset = SegmentFile.headerSize
         journal.shared.withLock { s in
             s.segments.append(SegmentInfo(number: nextNumber, committed: nextOffset))

@@ -2,6 +2,7 @@
 // Only the FileSink's batch leader calls into it, one thread at a time.
 
 import GatewayCore
+import GatewayStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,7 @@ final class RotatingFile: @unchecked Sendable {
     let sync: Bool
     private var fd: Int32 = -1
     private var size = 0
+    private var dropBehind = DropBehind()
     private var period: Int64?
 
     init(path: String, rotation: FileRotation, clock: any DeliveryClock, sync: Bool = true) {
@@ -88,6 +90,7 @@ final class RotatingFile: @unchecked Sendable {
         }
         fd = f
         size = Int(st.st_size)
+        dropBehind = DropBehind(from: UInt64(size))
         // A file continued after a restart belongs to the period it was last written in.
         let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
         period = rotation.period(ofNanoseconds: size > 0 ? mtime : now)
@@ -114,6 +117,7 @@ final class RotatingFile: @unchecked Sendable {
             throw FileSinkError(op: "write", path: path, errno: failure)
         }
         size += bytes.count
+        dropBehind.wrote(upTo: UInt64(size), fd: fd)
     }
 
     private func rotate(now: Int64) throws(FileSinkError) {
