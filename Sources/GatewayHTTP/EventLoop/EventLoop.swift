@@ -112,21 +112,15 @@ final class EventLoop: @unchecked Sendable {
                 logger.error("epoll_wait failed; event loop stops", [("loop", String(index)), ("errno", String(errno))])
                 break
             }
-            // Completed responses go out before this round's requests are parsed: their clients
-            // have waited longest, and once answered they (on another core) send their next
-            // request while this round runs, instead of after it.
-            if (0..<Int(n)).contains(where: { events[$0].data.u64 == EventLoop.wakeTag }) {
-                completions.drain(into: &drained)
-                for c in drained { deliver(connection: c.connection, sequence: c.sequence, response: c.response) }
-                drained.removeAll(keepingCapacity: true)
-                if !stopping, let grace = shutdownRequest.withLock({ $0 }) { beginShutdown(grace: grace) }
-            }
             for i in 0..<Int(n) {
                 let tag = events[i].data.u64
                 if tag == EventLoop.listenerTag {
                     acceptConnections()
                 } else if tag == EventLoop.wakeTag {
-                    continue
+                    completions.drain(into: &drained)
+                    for c in drained { deliver(connection: c.connection, sequence: c.sequence, response: c.response) }
+                    drained.removeAll(keepingCapacity: true)
+                    if !stopping, let grace = shutdownRequest.withLock({ $0 }) { beginShutdown(grace: grace) }
                 } else {
                     let fd = Int(tag & 0xFFFF_FFFF)
                     if fd < connections.count, let c = connections[fd], c.id == tag {
