@@ -24,6 +24,9 @@ extension GatewayConfiguration {
         public var bodyTimeout = ConfigDuration.s(30)
         /// `idle_timeout`: an idle keep-alive connection is closed after this (1 ms–1 h).
         public var idleTimeout = ConfigDuration.s(60)
+        /// `response_timeout`: a request not answered this long after it arrived whole gets 503 with
+        /// Retry-After and its connection is closed (1 ms–1 h): a stalled disk cannot hold clients.
+        public var responseTimeout = ConfigDuration.s(30)
         /// `max_requests_per_connection`: a connection is closed after this many requests (1–10 000 000).
         public var maxRequestsPerConnection = 10_000
         /// `max_in_flight`: webhooks accepted but not yet in the journal; beyond this new ones are
@@ -38,7 +41,7 @@ extension GatewayConfiguration {
 
         public static let keys = [
             "listen", "event_loops", "max_connections", "body_limit", "header_limit", "max_headers",
-            "header_timeout", "body_timeout", "idle_timeout", "max_requests_per_connection", "max_in_flight",
+            "header_timeout", "body_timeout", "idle_timeout", "response_timeout", "max_requests_per_connection", "max_in_flight",
             "shutdown_grace", "tls",
         ]
 
@@ -55,6 +58,7 @@ extension GatewayConfiguration {
             s.headerTimeout = r.optional("header_timeout", default: s.headerTimeout, in: timeouts)
             s.bodyTimeout = r.optional("body_timeout", default: s.bodyTimeout, in: timeouts)
             s.idleTimeout = r.optional("idle_timeout", default: s.idleTimeout, in: timeouts)
+            s.responseTimeout = r.optional("response_timeout", default: s.responseTimeout, in: timeouts)
             s.maxRequestsPerConnection = r.optional("max_requests_per_connection", default: s.maxRequestsPerConnection, in: 1...10_000_000)
             s.maxInFlight = r.optional("max_in_flight", default: s.maxInFlight, in: 1...1_000_000)
             s.shutdownGrace = r.optional("shutdown_grace", default: s.shutdownGrace, in: ConfigDuration.s(0)...ConfigDuration.m(10))

@@ -115,6 +115,7 @@ extension Connection {
             // The whole body is here: a 100 not yet sent is no longer useful.
             slots[i].continuePending = false
             if !keepAlive { slots[i].closeAfter = true }
+            slots[i].handedAt = loop.now
         }
         if !keepAlive { noMoreRequests = true }
         let request = HTTPRequest(head: head, body: currentBody, remoteAddress: remoteAddress)

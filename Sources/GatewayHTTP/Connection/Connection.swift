@@ -133,7 +133,16 @@ final class Connection {
         func after(_ start: UInt64, _ timeout: UInt64) -> UInt64 { timeout == 0 ? 0 : start &+ timeout }
         if lingering {
             deadline = lingerUntil
-        } else if outputOffset < output.count {
+            return
+        }
+        defer {
+            // Whatever else is awaited, a request with the handler must be answered in time.
+            if let waiting = oldestUnanswered(), s.responseTimeout > 0 {
+                let due = waiting.handedAt &+ s.responseTimeout
+                deadline = deadline == 0 ? due : min(deadline, due)
+            }
+        }
+        if outputOffset < output.count {
             deadline = after(lastActivity, s.idleTimeout == 0 ? s.headerTimeout : s.idleTimeout)
         } else if !transport.handshakeDone {
             deadline = after(acceptedAt, s.headerTimeout)
@@ -154,9 +163,19 @@ final class Connection {
         }
     }
 
+    /// The first request handed to the handler and not answered yet.
+    private func oldestUnanswered() -> ResponseSlot? {
+        slots.first { $0.response == nil && $0.handedAt != 0 }
+    }
+
     /// Called by the loop's tick once `deadline` has passed.
     func timedOut() {
         guard !closed else { return }
+        if !lingering, loop.settings.responseTimeout > 0, let waiting = oldestUnanswered(),
+           loop.now >= waiting.handedAt &+ loop.settings.responseTimeout {
+            answerLate(waiting.sequence)
+            return
+        }
         if lingering || outputOffset < output.count || !transport.handshakeDone {
             loop.close(self)
             return
@@ -173,6 +192,28 @@ final class Connection {
             return
         }
         loop.close(self)  // idle keep-alive
+    }
+
+    /// The handler did not answer `sequence` within the response timeout: 503 with Retry-After
+    /// (the client may retry; nothing was acknowledged), then close, dropping the requests
+    /// pipelined behind it. Should the handler answer later, the slot is gone and it is ignored.
+    private func answerLate(_ sequence: UInt64) {
+        guard let i = slots.firstIndex(where: { $0.sequence == sequence }) else { return }
+        loop.logger.warning("handler did not answer in time: 503", [
+            ("remote", remoteAddress), ("timeout_seconds", String(Double(loop.settings.responseTimeout) / 1e9)),
+        ])
+        slots[i].response = HTTPResponse.text(503, "no answer in time; retry later\n", headers: HeaderFields([("retry-after", "5")]))
+        slots[i].closeAfter = true
+        slots.removeSubrange((i + 1)...)
+        noMoreRequests = true
+        currentHead = nil
+        currentFraming = nil
+        currentBody = []
+        processing = true
+        flush()
+        if closed { return }
+        processing = false
+        updateDeadline()
     }
 
     // MARK: closing

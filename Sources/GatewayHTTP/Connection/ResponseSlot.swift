@@ -12,6 +12,8 @@ struct ResponseSlot {
     /// The connection closes after this response.
     var closeAfter: Bool
     var response: HTTPResponse?
+    /// When the complete request went to the handler (loop clock; 0 while its body is still read).
+    var handedAt: UInt64 = 0
 
     init(sequence: UInt64, headOnly: Bool, http10KeepAlive: Bool = false, continuePending: Bool = false,
          closeAfter: Bool = false, response: HTTPResponse? = nil) {

@@ -5,6 +5,7 @@ struct LoopSettings: Sendable {
     var headerTimeout: UInt64
     var bodyTimeout: UInt64
     var idleTimeout: UInt64
+    var responseTimeout: UInt64
     var maxRequestsPerConnection: Int
     var maxConnections: Int
     /// How long a closing connection keeps draining the peer's unread bytes after its last response,
@@ -23,10 +24,11 @@ struct LoopSettings: Sendable {
         headerTimeout = MonotonicClock.nanoseconds(c.headerTimeout)
         bodyTimeout = MonotonicClock.nanoseconds(c.bodyTimeout)
         idleTimeout = MonotonicClock.nanoseconds(c.idleTimeout)
+        responseTimeout = MonotonicClock.nanoseconds(c.responseTimeout)
         maxRequestsPerConnection = c.maxRequestsPerConnection
         maxConnections = c.maxConnections
         readBufferSize = max(16 * 1024, c.headerLimit + 1024)
-        let shortest: UInt64 = [headerTimeout, bodyTimeout, idleTimeout].filter { $0 > 0 }.min() ?? 1_000_000_000
+        let shortest: UInt64 = [headerTimeout, bodyTimeout, idleTimeout, responseTimeout].filter { $0 > 0 }.min() ?? 1_000_000_000
         tick = min(100_000_000, max(5_000_000, shortest / 8))
         tls = c.tls
     }

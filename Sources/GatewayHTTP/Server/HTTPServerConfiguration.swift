@@ -23,6 +23,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var bodyTimeout: Double
     /// A keep-alive connection with no request in progress is closed after this long.
     public var idleTimeout: Double
+    /// From handing a complete request to the handler until its response: past it the request is
+    /// answered 503 with Retry-After and the connection closed (a late response is dropped). 0: none.
+    public var responseTimeout: Double
     /// The response to this request carries `Connection: close`; 0 means unlimited.
     public var maxRequestsPerConnection: Int
     /// Default bound for `HTTPServer.shutdown(grace:)` callers that take it from configuration.
@@ -36,7 +39,7 @@ public struct HTTPServerConfiguration: Sendable {
         host: String = "0.0.0.0", port: Int = 8080, eventLoops: Int = HTTPServerConfiguration.coreCount,
         maxConnections: Int = 10_000, defaultBodyLimit: Int = 10 * 1024 * 1024, headerLimit: Int = 16 * 1024,
         maxHeaders: Int = 100, headerTimeout: Double = 10, bodyTimeout: Double = 60, idleTimeout: Double = 60,
-        maxRequestsPerConnection: Int = 1000, shutdownGrace: Double = 10, backlog: Int = 4096,
+        responseTimeout: Double = 30, maxRequestsPerConnection: Int = 1000, shutdownGrace: Double = 10, backlog: Int = 4096,
         tls: (any TLSServerContext)? = nil
     ) {
         self.host = host
@@ -49,6 +52,7 @@ public struct HTTPServerConfiguration: Sendable {
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout
         self.idleTimeout = idleTimeout
+        self.responseTimeout = responseTimeout
         self.maxRequestsPerConnection = maxRequestsPerConnection
         self.shutdownGrace = shutdownGrace
         self.backlog = backlog

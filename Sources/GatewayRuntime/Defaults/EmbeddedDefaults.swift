@@ -30,7 +30,7 @@ enum EmbeddedDefaults {
 
 # The webhook listener. Everything not written here has a default (see docs/CONFIGURATION.md):
 # event_loops = CPU cores, max_connections 10000, max_in_flight 4096, header_limit 16KiB,
-# header_timeout 10s, body_timeout 30s, idle_timeout 60s, shutdown_grace 10s.
+# header_timeout 10s, body_timeout 30s, idle_timeout 60s, response_timeout 30s, shutdown_grace 10s.
 server:
   listen: 127.0.0.1:8080        # host:port or [::1]:port; 0.0.0.0:8080 to accept from other machines
   body_limit: 10MiB             # larger requests get 413

@@ -133,7 +133,7 @@ final class Gateway: Sendable {
             host: s.listen.host, port: s.listen.port, eventLoops: s.eventLoops, maxConnections: s.maxConnections,
             defaultBodyLimit: s.bodyLimit.bytes, headerLimit: s.headerLimit.bytes, maxHeaders: s.maxHeaders,
             headerTimeout: s.headerTimeout.seconds, bodyTimeout: s.bodyTimeout.seconds, idleTimeout: s.idleTimeout.seconds,
-            maxRequestsPerConnection: s.maxRequestsPerConnection, shutdownGrace: s.shutdownGrace.seconds, tls: tls)
+            responseTimeout: s.responseTimeout.seconds, maxRequestsPerConnection: s.maxRequestsPerConnection, shutdownGrace: s.shutdownGrace.seconds, tls: tls)
     }
 }
 
