@@ -151,4 +151,19 @@ import Testing
         let reopened = try SinkStateStore(directory: dir.path, sink: "many", logger: .silent)
         #expect(reopened.deadLetters == letters)
     }
+
+    @Test func unsyncedStoreWritesEveryUpdateWithoutSyncingIt() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SinkStateStore(directory: dir.path, sink: "quick", syncsUpdates: false, logger: .silent)
+        for i in 0..<20 { try store.setCursor(JournalPosition(segment: 1, offset: UInt64(100 + i))) }
+        #expect(store.syncs.load(ordering: .relaxed) == 0, "no fdatasync per update")
+        // Written all the same: a process that stops (or crashes) and reopens finds the last cursor.
+        let reopened = try SinkStateStore(directory: dir.path, sink: "quick", logger: .silent)
+        #expect(reopened.state.cursor == JournalPosition(segment: 1, offset: 119))
+
+        let synced = try SinkStateStore(directory: dir.path, sink: "careful", logger: .silent)
+        try synced.setCursor(JournalPosition(segment: 1, offset: 7))
+        #expect(synced.syncs.load(ordering: .relaxed) == 1)
+    }
 }

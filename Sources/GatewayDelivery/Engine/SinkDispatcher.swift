@@ -59,7 +59,7 @@ final class SinkDispatcher: Sendable {
         metricChildren = metrics.children(sink: configured.name)
         self.clock = clock
         self.options = options
-        store = try SinkStateStore(directory: storageDirectory, sink: configured.name, logger: logger)
+        store = try SinkStateStore(directory: storageDirectory, sink: configured.name, syncsUpdates: journal.syncsWrites, logger: logger)
         var state = store.state
         if state.cursor == nil {
             // A new sink starts at the journal's end (history is available through replay). The

@@ -154,6 +154,10 @@ public final class Journal: Sendable {
 
     public var statistics: JournalStatistics { counters.snapshot() }
 
+    /// Whether appends are synced at all (every policy but `never`): stores whose state follows the
+    /// journal's (sink cursors) sync only when it does.
+    public var syncsWrites: Bool { options.fsync != .never }
+
     /// Segment numbers currently on disk, oldest first (ops and tests).
     public var segmentNumbers: [UInt64] { shared.withLock { $0.segments.map(\.number) } }
 

@@ -6,7 +6,8 @@ import Dispatch
 import Synchronization
 
 extension SinkStateStore {
-    /// Applies `changes` in order and makes them durable before returning. Returns the changes as
+    /// Applies `changes` in order and makes them durable before returning (written but not synced
+    /// when the store was opened with `syncsUpdates: false`). Returns the changes as
     /// stored (dead letters carrying their assigned sequence). On failure none of `changes` is
     /// applied and the log is rolled back to its previous length.
     ///
@@ -72,8 +73,10 @@ extension SinkStateStore {
         }
         do throws(StoreError) {
             try file.write(frames, at: size)
-            try file.dataSync()
-            syncs.add(1, ordering: .relaxed)
+            if syncsUpdates {
+                try file.dataSync()
+                syncs.add(1, ordering: .relaxed)
+            }
         } catch {
             try? file.truncate(to: size)
             return .failure(error)

@@ -34,9 +34,14 @@ public final class SinkStateStore: Sendable {
     let inner: Mutex<Inner>
     /// fdatasync calls on the log (tests check that concurrent updates share them).
     let syncs = Atomic<Int>(0)
+    /// Whether each update is fdatasynced. Off for a gateway whose journal is not synced either
+    /// (`storage.fsync: never`): the state only decides what is redelivered, and a sync there would
+    /// protect it against a power cut the events themselves do not survive.
+    let syncsUpdates: Bool
 
     /// Opens (creating if needed) the state of `sink` under `<storageDirectory>/sinks/<sink>/`.
-    public init(directory storageDirectory: String, sink: String, logger: Logger) throws(StoreError) {
+    public init(directory storageDirectory: String, sink: String, syncsUpdates: Bool = true, logger: Logger) throws(StoreError) {
+        self.syncsUpdates = syncsUpdates
         guard SinkStateStore.isValidName(sink) else { throw StoreError.invalid("invalid sink name '\(sink)' for a storage directory") }
         self.sink = sink
         directory = StorageLayout.sinkDirectory(storageDirectory, sink: sink)
