@@ -4,8 +4,9 @@
 // so every page the page cache takes that was not recently used costs the hypervisor a fault to
 // back again. A gateway appending ~3 KiB per webhook (journal and file sink) fills fresh memory
 // all run long: in four back-to-back W1 runs the copy into the page cache grew from 1% to 14% of
-// the CPU and throughput fell by a fifth. Written data is only read back through the journal's
-// memory tail or not at all (the file sink), so it can go once it is on disk: every `chunk` bytes,
+// the CPU and throughput fell by a fifth. Recent journal records are read back from the journal's
+// memory tail (only a sink lagging past it, or a replay, reads the disk) and the file sink's output
+// not at all, so written data can go once it is on disk: every `chunk` bytes,
 // writeback of the new range is started, and the range before it, whose writeback was started a
 // chunk ago, is dropped. Its pages return to the allocator hot and are reused for the next writes.
 
