@@ -44,8 +44,14 @@ import Testing
             #expect(sealed < Self.segmentSize && sealed > Self.segmentSize / 2, "sealed segment \(number) ends at its last record: \(sealed)")
         }
         #expect(try journal.read(after: nil, limit: 10_000).map(\.payload) == written)
+        let end = journal.end
         journal.close()
         #expect(try segmentFiles(dir.path).allSatisfy { $0.hasSuffix(SegmentFile.suffix) }, "no spare is left after close")
+        #expect(try size(active) == Int(end.offset), "a clean close cuts the prepared segment back to its last record")
+        // After a crash the zeros are still there: extend the file back as the spare was.
+        let handle = try #require(FileHandle(forUpdatingAtPath: active))
+        try handle.truncate(atOffset: UInt64(Self.segmentSize))
+        try handle.close()
 
         let (logger, log) = recordingLogger()
         let reopened = try Journal(directory: dir.path, options: JournalOptions(fsync: .always, segmentSize: Self.segmentSize), logger: logger)
@@ -70,6 +76,7 @@ import Testing
         let handle = try #require(FileHandle(forUpdatingAtPath: path))
         try handle.seek(toOffset: end.offset)
         try handle.write(contentsOf: Data([0x10, 0, 0, 0, 0xAB, 0xCD]))
+        try handle.truncate(atOffset: UInt64(Self.segmentSize))     // as a crash leaves the spare: zeros after
         try handle.close()
 
         let (logger, log) = recordingLogger()

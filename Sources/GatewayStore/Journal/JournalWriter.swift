@@ -67,6 +67,7 @@ final class JournalWriter: @unchecked Sendable {
         }
         if closed {
             if dirty { syncQuietly(journal) }
+            releasePreallocatedEnd(journal)
             return .closed
         }
         if batch.isEmpty { return .idle }
@@ -234,6 +235,19 @@ final class JournalWriter: @unchecked Sendable {
         nextNumber += 1
         dirty = false
         journal.logger.debug("journal segment started", [("segment", String(number))])
+    }
+
+    /// On close: cut a prepared segment back to its last record, so the next start does not scan
+    /// its zeros (recovery would release them too, after reading up to a segment's worth).
+    private func releasePreallocatedEnd(_ journal: Journal) {
+        guard preallocated else { return }
+        do {
+            try file.truncate(to: offset)
+            try file.dataSync()
+            preallocated = false
+        } catch {
+            journal.logger.error("could not release the unused end of the journal segment", [("error", error.description)])
+        }
     }
 
     private func syncQuietly(_ journal: Journal) {
