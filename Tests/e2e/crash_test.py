@@ -57,7 +57,9 @@ def main():
     type: http
     url: http://127.0.0.1:{sink_port}/events
     retry:
-      schedule: [0s, 100ms, 200ms, 500ms, 1s]""")
+      schedule: [0s, 100ms, 200ms, 500ms, 1s]""",
+        # Small segments: the kills also land in rollovers and in prepared (zero-filled) segments.
+        segment_size="64KiB")
 
     log = open(os.path.join(tmp, "gateway.log"), "ab")
     proc = [None]

@@ -59,7 +59,7 @@ def start_receiver(handler):
     return port
 
 
-def write_config(directory, gateway_port, providers, sink, log_level="warning"):
+def write_config(directory, gateway_port, providers, sink, log_level="warning", segment_size="64MiB"):
     """A gateway.yaml in `directory`: one loop on `gateway_port`, storage below `directory`, the
     `recall` source signed with SECRET, and the HTTP sink whose YAML lines (under `sinks:`) are
     given. Returns its path."""
@@ -72,6 +72,7 @@ server:
 storage:
   path: {directory}/data
   fsync: always
+  segment_size: {segment_size}
 providers_dir: {os.path.abspath(providers)}
 sources:
   - name: recall
