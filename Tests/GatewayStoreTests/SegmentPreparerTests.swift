@@ -44,6 +44,8 @@ import Testing
             #expect(sealed < Self.segmentSize && sealed > Self.segmentSize / 2, "sealed segment \(number) ends at its last record: \(sealed)")
         }
         #expect(try journal.read(after: nil, limit: 10_000).map(\.payload) == written)
+        #expect(journal.statistics.rollovers == 3)
+        #expect(journal.statistics.preparedRollovers == 3, "every rollover found its spare ready")
         let end = journal.end
         journal.close()
         #expect(try segmentFiles(dir.path).allSatisfy { $0.hasSuffix(SegmentFile.suffix) }, "no spare is left after close")
@@ -93,6 +95,7 @@ import Testing
         let never = try Journal(directory: dir.path, options: JournalOptions(fsync: .never, segmentSize: Self.segmentSize), logger: .silent)
         _ = try fill(never, rollovers: 2)
         #expect(never.preparer == nil)
+        #expect(never.statistics.rollovers == 2 && never.statistics.preparedRollovers == 0)
         let sizes = try never.segmentNumbers.map { try size(dir.path + "/journal/" + SegmentFile.name($0)) }
         #expect(sizes.allSatisfy { $0 < Self.segmentSize }, "plain segments grow with their records: \(sizes)")
         never.close()

@@ -44,4 +44,8 @@ public struct JournalStatistics: Sendable, Equatable {
     /// `fdatasync` calls on segment files.
     public var syncs: Int
     public var bytesWritten: Int
+    /// Segments started at rollover, and how many of them were prepared spares (SegmentPreparer):
+    /// under the syncing policies the difference is rollovers that found no spare ready.
+    public var rollovers: Int
+    public var preparedRollovers: Int
 }

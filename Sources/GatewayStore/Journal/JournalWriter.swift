@@ -219,9 +219,11 @@ final class JournalWriter: @unchecked Sendable {
             try FileSystem.syncDirectory(journal.directory)
             next = spare
             preallocated = true
+            journal.counters.preparedRollovers.add(1, ordering: .relaxed)
         } else {
             next = try SegmentFile.create(directory: journal.directory, number: nextNumber, durably: journal.options.fsync != .never)
         }
+        journal.counters.rollovers.add(1, ordering: .relaxed)
         spareRequested = false
         dropBehind = DropBehind(from: SegmentFile.headerSize)
         let nextOffset = SegmentFile.headerSize
