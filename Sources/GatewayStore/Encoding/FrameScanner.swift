@@ -76,6 +76,17 @@ struct FrameScanner {
         return .record(offset: offset, payload: Array(window[start..<(start + length)]), next: offset + UInt64(header + length))
     }
 
+    /// Whether every byte of [offset, limit) is zero: the unused end of a prepared journal segment.
+    /// After a scan that ended in a torn tail the window already holds that range (the
+    /// resynchronisation loaded it), so this reads nothing more.
+    mutating func isZeroFilled(from offset: UInt64) throws(StoreError) -> Bool {
+        guard offset < limit else { return true }
+        let count = Int(limit - offset)
+        guard try load(offset, count) else { return false }
+        let start = Int(offset - windowStart)
+        return !window[start..<(start + count)].contains { $0 != 0 }
+    }
+
     /// The first offset after `bad` where a valid frame starts, or `limit` if none does.
     private mutating func resynchronise(after bad: UInt64, claimedLength: Int?) throws(StoreError) -> UInt64 {
         let rest = Int(limit - bad)

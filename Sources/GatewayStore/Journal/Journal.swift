@@ -1,7 +1,7 @@
 // The durable, append-only event journal: numbered segment files under `<storage>/journal/`, one
 // writer doing group commit (its thread, or under policy `never` the appending event loop), readers
-// that may run on any thread. Nothing is acknowledged
-// (no completion fires with success) before the record is as durable as the FsyncPolicy promises.
+// that may run on any thread. Nothing is acknowledged (no completion fires with success) before
+// the record is as durable as the FsyncPolicy promises.
 
 public import GatewayCore
 import Dispatch
@@ -81,8 +81,8 @@ public final class Journal: Sendable {
     }
 
     /// Queues `payload` (non-empty) for the next group commit. `completion` runs on the writer
-    /// thread (or the thread calling `commitDeferred()`) once the record is durable per the FsyncPolicy, with the record's position, or with
-    /// the error that failed its batch (`.full` when the disk is full; the journal stays usable and
+    /// thread (or the thread calling `commitDeferred()`) once the record is durable per the
+    /// FsyncPolicy, with the record's position, or with the error that failed its batch (`.full` when the disk is full; the journal stays usable and
     /// retries with the next append). Keep completions cheap: they delay the next batch. Never call
     /// `close()`, `commitDeferred()` or anything taking the writer lock from a completion or commit
     /// listener: they run inside a commit turn, holding that lock.
@@ -121,7 +121,7 @@ public final class Journal: Sendable {
     /// writes them itself and their completions have run when this returns; a sync must never block
     /// the caller (an event loop), so the other policies wake the writer thread instead.
     public func commitDeferred() {
-        guard options.fsync == .never else {
+        guard !syncsWrites else {
             wakeWriter()
             return
         }

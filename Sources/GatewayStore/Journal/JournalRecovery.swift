@@ -69,7 +69,7 @@ enum JournalRecovery {
                 offset = next
             case let .corrupt(at, resume, reason):
                 if resume >= size {
-                    if try isZeroFilled(file, from: at, to: size) {
+                    if try scanner.isZeroFilled(from: at) {
                         // The unused end of a prepared segment (SegmentPreparer), or a last batch
                         // that never reached the disk: no damage to report.
                         logger.debug("releasing the unused end of the journal segment", [
@@ -92,16 +92,5 @@ enum JournalRecovery {
                 return size
             }
         }
-    }
-
-    static func isZeroFilled(_ file: FileDescriptor, from start: UInt64, to end: UInt64) throws(StoreError) -> Bool {
-        var offset = start
-        while offset < end {
-            let chunk = try file.read(count: Int(min(end - offset, 1 << 20)), at: offset)
-            if chunk.isEmpty { return true }
-            if chunk.contains(where: { $0 != 0 }) { return false }
-            offset += UInt64(chunk.count)
-        }
-        return true
     }
 }

@@ -67,7 +67,11 @@ final class JournalWriter: @unchecked Sendable {
         }
         if closed {
             if dirty { syncQuietly(journal) }
-            releasePreallocatedEnd(journal)
+            // So the next start does not scan the spare's zeros (recovery would release them too,
+            // after reading up to a segment's worth).
+            do { try releasePreallocatedEnd() } catch {
+                journal.logger.error("could not release the unused end of the journal segment", [("error", error.description)])
+            }
             return .closed
         }
         if batch.isEmpty { return .idle }
@@ -202,18 +206,14 @@ final class JournalWriter: @unchecked Sendable {
             try file.truncate(to: offset)
             uncertainTail = false
         }
-        if dirty, journal.options.fsync != .never {
+        if dirty, journal.syncsWrites {
             try file.dataSync()
             journal.counters.syncs.add(1, ordering: .relaxed)
             dirty = false
         }
-        if preallocated {
-            // Recovery and readers take a sealed segment's size as its end: the unused zeros go,
-            // durably, before the next segment exists.
-            try file.truncate(to: offset)
-            try file.dataSync()
-            preallocated = false
-        }
+        // Recovery and readers take a sealed segment's size as its end: the unused zeros go,
+        // durably, before the next segment exists.
+        try releasePreallocatedEnd()
         let next: FileDescriptor
         if let spare = journal.preparer?.take(nextNumber) {
             try FileSystem.syncDirectory(journal.directory)
@@ -221,7 +221,7 @@ final class JournalWriter: @unchecked Sendable {
             preallocated = true
             journal.counters.preparedRollovers.add(1, ordering: .relaxed)
         } else {
-            next = try SegmentFile.create(directory: journal.directory, number: nextNumber, durably: journal.options.fsync != .never)
+            next = try SegmentFile.create(directory: journal.directory, number: nextNumber, durably: journal.syncsWrites)
         }
         journal.counters.rollovers.add(1, ordering: .relaxed)
         spareRequested = false
@@ -239,17 +239,12 @@ final class JournalWriter: @unchecked Sendable {
         journal.logger.debug("journal segment started", [("segment", String(number))])
     }
 
-    /// On close: cut a prepared segment back to its last record, so the next start does not scan
-    /// its zeros (recovery would release them too, after reading up to a segment's worth).
-    private func releasePreallocatedEnd(_ journal: Journal) {
+    /// Cuts a prepared segment back to its last record, durably (at rollover and on close).
+    private func releasePreallocatedEnd() throws(StoreError) {
         guard preallocated else { return }
-        do {
-            try file.truncate(to: offset)
-            try file.dataSync()
-            preallocated = false
-        } catch {
-            journal.logger.error("could not release the unused end of the journal segment", [("error", error.description)])
-        }
+        try file.truncate(to: offset)
+        try file.dataSync()
+        preallocated = false
     }
 
     private func syncQuietly(_ journal: Journal) {

@@ -143,12 +143,15 @@ final class SegmentPreparer: Sendable {
     /// Waits for a spare being written (tests).
     func drain() { queue.sync {} }
 
-    /// Stops preparing and deletes an unused spare.
+    /// Stops preparing and deletes an unused spare. A spare being written sees it is no longer
+    /// wanted and deletes itself before the queue drains.
     func close() {
-        state.withLock { $0 = .closed }
-        queue.sync {}
-        if let names = try? FileSystem.list(directory) {
-            for name in names where name.hasSuffix(SegmentPreparer.suffix) { try? FileSystem.remove(directory + "/" + name) }
+        let ready = state.withLock { s -> UInt64? in
+            defer { s = .closed }
+            if case let .ready(n) = s { return n }
+            return nil
         }
+        queue.sync {}
+        if let ready { try? FileSystem.remove(sparePath(ready)) }
     }
 }
