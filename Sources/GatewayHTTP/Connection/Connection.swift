@@ -137,10 +137,7 @@ final class Connection {
         }
         defer {
             // Whatever else is awaited, a request with the handler must be answered in time.
-            if let waiting = oldestUnanswered(), s.responseTimeout > 0 {
-                let due = waiting.handedAt &+ s.responseTimeout
-                deadline = deadline == 0 ? due : min(deadline, due)
-            }
+            if let due = pendingAnswer()?.due { deadline = deadline == 0 ? due : min(deadline, due) }
         }
         if outputOffset < output.count {
             deadline = after(lastActivity, s.idleTimeout == 0 ? s.headerTimeout : s.idleTimeout)
@@ -163,17 +160,19 @@ final class Connection {
         }
     }
 
-    /// The first request handed to the handler and not answered yet.
-    private func oldestUnanswered() -> ResponseSlot? {
-        slots.first { $0.response == nil && $0.handedAt != 0 }
+    /// The oldest request with the handler, and when its answer is due (nil: none waits, or no
+    /// response timeout is set).
+    private func pendingAnswer() -> (slot: Int, due: UInt64)? {
+        let timeout = loop.settings.responseTimeout
+        guard timeout > 0, let i = slots.firstIndex(where: { $0.response == nil && $0.handedAt != 0 }) else { return nil }
+        return (i, slots[i].handedAt &+ timeout)
     }
 
     /// Called by the loop's tick once `deadline` has passed.
     func timedOut() {
         guard !closed else { return }
-        if !lingering, loop.settings.responseTimeout > 0, let waiting = oldestUnanswered(),
-           loop.now >= waiting.handedAt &+ loop.settings.responseTimeout {
-            answerLate(waiting.sequence)
+        if !lingering, let pending = pendingAnswer(), loop.now >= pending.due {
+            answerLate(slot: pending.slot)
             return
         }
         if lingering || outputOffset < output.count || !transport.handshakeDone {
@@ -184,21 +183,17 @@ final class Connection {
             // A head or body that did not arrive in time (slowloris): 408, then close.
             loop.logger.debug("request timed out", [("remote", remoteAddress)])
             queueFinal(HTTPResponse.text(408, "request timeout\n"))
-            processing = true
-            flush()
-            if closed { return }
-            processing = false
-            updateDeadline()
+            flushOutsideDrive()
             return
         }
         loop.close(self)  // idle keep-alive
     }
 
-    /// The handler did not answer `sequence` within the response timeout: 503 with Retry-After
-    /// (the client may retry; nothing was acknowledged), then close, dropping the requests
-    /// pipelined behind it. Should the handler answer later, the slot is gone and it is ignored.
-    private func answerLate(_ sequence: UInt64) {
-        guard let i = slots.firstIndex(where: { $0.sequence == sequence }) else { return }
+    /// The handler did not answer the request in `slots[i]` within the response timeout: 503 with
+    /// Retry-After (the client may retry; nothing was acknowledged), then close, dropping the
+    /// requests pipelined behind it. Should the handler answer later, the slot is gone and it is
+    /// ignored.
+    private func answerLate(slot i: Int) {
         loop.logger.warning("handler did not answer in time: 503", [
             ("remote", remoteAddress), ("timeout_seconds", String(Double(loop.settings.responseTimeout) / 1e9)),
         ])
@@ -209,6 +204,11 @@ final class Connection {
         currentHead = nil
         currentFraming = nil
         currentBody = []
+        flushOutsideDrive()
+    }
+
+    /// Writes a response queued by a timeout (outside `drive()`), then re-arms the deadline.
+    private func flushOutsideDrive() {
         processing = true
         flush()
         if closed { return }
@@ -261,13 +261,7 @@ final class Connection {
             } else {
                 closeAfterFlush = true  // only unwritten output left: close once it is out
             }
-            if !processing {
-                processing = true
-                flush()
-                if closed { return }
-                processing = false
-                updateDeadline()
-            }
+            if !processing { flushOutsideDrive() }
         }
     }
 }
