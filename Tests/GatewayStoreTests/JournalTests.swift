@@ -291,9 +291,9 @@ import Testing
         let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .interval(0.1)), logger: .silent)
         defer { journal.close() }
         usleep(120_000)  // the interval since opening has passed: the next write is synced at once
-        _ = try journal.appendAndWait(bytes("one"))
+        _ = try journal.appendAndWait(bytes("one")).get()
         #expect(journal.statistics.syncs == 1)
-        _ = try journal.appendAndWait(bytes("two"))  // within the interval: completes unsynced
+        _ = try journal.appendAndWait(bytes("two")).get()  // within the interval: completes unsynced
         #expect(journal.statistics.syncs == 1)
         for _ in 0..<200 where journal.statistics.syncs == 1 { usleep(5000) }
         #expect(journal.statistics.syncs == 2, "no timed fdatasync after the interval")
