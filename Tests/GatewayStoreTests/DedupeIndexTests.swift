@@ -6,6 +6,9 @@ import GatewayCore
 import Synchronization
 import Testing
 @testable import GatewayStore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct DedupeIndexTests {
     let t0 = Timestamp(seconds: 1_800_000_000)
@@ -15,11 +18,11 @@ import Testing
         defer { dir.remove() }
         let index = try DedupeIndex(directory: dir.path, logger: .silent, now: t0)
         defer { index.close() }
-        #expect(index.claim("k1", eventID: "evt_1", now: t0) == .new)
-        #expect(index.claim("k1", eventID: "evt_other", now: t0) == .inFlight(eventID: "evt_1"))
-        index.commit("k1")
-        #expect(index.claim("k1", eventID: "evt_other", now: t0.adding(seconds: 1)) == .duplicate(eventID: "evt_1"))
-        #expect(index.claim("k2", eventID: "evt_2", now: t0) == .new)
+        #expect(index.claim(DedupeKey("k1"), now: t0) == .new)
+        #expect(index.claim(DedupeKey("k1"), now: t0) == .inFlight)
+        index.commit(DedupeKey("k1"))
+        #expect(index.claim(DedupeKey("k1"), now: t0.adding(seconds: 1)) == .duplicate)
+        #expect(index.claim(DedupeKey("k2"), now: t0) == .new)
     }
 
     @Test func releasedClaimCanBeClaimedAgain() throws {
@@ -27,12 +30,12 @@ import Testing
         defer { dir.remove() }
         let index = try DedupeIndex(directory: dir.path, logger: .silent, now: t0)
         defer { index.close() }
-        #expect(index.claim("k", eventID: "evt_a", now: t0) == .new)
-        index.release("k")
-        #expect(index.claim("k", eventID: "evt_a", now: t0) == .new)
-        index.commit("k")
-        index.release("k")  // a committed key is not released
-        #expect(index.claim("k", eventID: "evt_b", now: t0) == .duplicate(eventID: "evt_a"))
+        #expect(index.claim(DedupeKey("k"), now: t0) == .new)
+        index.release(DedupeKey("k"))
+        #expect(index.claim(DedupeKey("k"), now: t0) == .new)
+        index.commit(DedupeKey("k"))
+        index.release(DedupeKey("k"))  // a committed key is not released
+        #expect(index.claim(DedupeKey("k"), now: t0) == .duplicate)
     }
 
     @Test func concurrentClaimsOfOneKeyYieldExactlyOneNew() throws {
@@ -43,7 +46,7 @@ import Testing
         let news = Atomic<Int>(0)
         let now = t0
         DispatchQueue.concurrentPerform(iterations: 64) { i in
-            if index.claim("same", eventID: "evt_\(i)", now: now) == .new { news.add(1, ordering: .relaxed) }
+            if index.claim(DedupeKey("same"), now: now) == .new { news.add(1, ordering: .relaxed) }
         }
         #expect(news.load(ordering: .relaxed) == 1)
     }
@@ -53,10 +56,10 @@ import Testing
         defer { dir.remove() }
         let index = try DedupeIndex(directory: dir.path, window: 3600, logger: .silent, now: t0)
         defer { index.close() }
-        #expect(index.claim("old", eventID: "evt_old", now: t0) == .new)
-        index.commit("old")
-        #expect(index.claim("old", eventID: "x", now: t0.adding(seconds: 3599)) == .duplicate(eventID: "evt_old"))
-        #expect(index.claim("old", eventID: "evt_new", now: t0.adding(seconds: 3601)) == .new)
+        #expect(index.claim(DedupeKey("old"), now: t0) == .new)
+        index.commit(DedupeKey("old"))
+        #expect(index.claim(DedupeKey("old"), now: t0.adding(seconds: 3599)) == .duplicate)
+        #expect(index.claim(DedupeKey("old"), now: t0.adding(seconds: 3601)) == .new)
         #expect(index.count == 1)
     }
 
@@ -66,8 +69,8 @@ import Testing
         do {
             let index = try DedupeIndex(directory: dir.path, window: 3600, logger: .silent, now: t0)
             for i in 0..<100 {
-                #expect(index.claim("k\(i)", eventID: "evt_\(i)", now: t0.adding(seconds: Double(i) * 60)) == .new)
-                if i != 50 { index.commit("k\(i)") }  // k50's append "failed": never committed
+                #expect(index.claim(DedupeKey("k\(i)"), now: t0.adding(seconds: Double(i) * 60)) == .new)
+                if i != 50 { index.commit(DedupeKey("k\(i)")) }  // k50's append "failed": never committed
             }
             index.close()
         }
@@ -76,10 +79,10 @@ import Testing
         let index = try DedupeIndex(directory: dir.path, window: 3600, logger: .silent, now: reopenedAt)
         defer { index.close() }
         #expect(index.count == 58)
-        #expect(index.claim("k41", eventID: "x", now: reopenedAt) == .duplicate(eventID: "evt_41"))
-        #expect(index.claim("k99", eventID: "x", now: reopenedAt) == .duplicate(eventID: "evt_99"))
-        #expect(index.claim("k50", eventID: "evt_50", now: reopenedAt) == .new)
-        #expect(index.claim("k40", eventID: "evt_40b", now: reopenedAt) == .new)
+        #expect(index.claim(DedupeKey("k41"), now: reopenedAt) == .duplicate)
+        #expect(index.claim(DedupeKey("k99"), now: reopenedAt) == .duplicate)
+        #expect(index.claim(DedupeKey("k50"), now: reopenedAt) == .new)
+        #expect(index.claim(DedupeKey("k40"), now: reopenedAt) == .new)
     }
 
     @Test func boundedByMaxEntriesEvictingOldestAndLogging() throws {
@@ -89,20 +92,20 @@ import Testing
         let index = try DedupeIndex(directory: dir.path, maxEntries: 10, logger: logger, now: t0)
         defer { index.close() }
         for i in 0..<25 {
-            _ = index.claim("k\(i)", eventID: "evt_\(i)", now: t0.adding(seconds: Double(i)))
-            index.commit("k\(i)")
+            _ = index.claim(DedupeKey("k\(i)"), now: t0.adding(seconds: Double(i)))
+            index.commit(DedupeKey("k\(i)"))
         }
         #expect(index.count == 10)
         #expect(index.evictions == 15)
-        #expect(index.claim("k24", eventID: "x", now: t0.adding(seconds: 30)) == .duplicate(eventID: "evt_24"))
-        #expect(index.claim("k0", eventID: "evt_0b", now: t0.adding(seconds: 30)) == .new)
+        #expect(index.claim(DedupeKey("k24"), now: t0.adding(seconds: 30)) == .duplicate)
+        #expect(index.claim(DedupeKey("k0"), now: t0.adding(seconds: 30)) == .new)
         #expect(log.messages.contains("dedupe index full: evicting oldest keys before their window ends"))
         // The bound also holds on reopen, keeping the newest.
         index.close()
         let reopened = try DedupeIndex(directory: dir.path, maxEntries: 5, logger: .silent, now: t0.adding(seconds: 40))
         defer { reopened.close() }
         #expect(reopened.count == 5)
-        #expect(reopened.claim("k23", eventID: "x", now: t0.adding(seconds: 40)) == .duplicate(eventID: "evt_23"))
+        #expect(reopened.claim(DedupeKey("k23"), now: t0.adding(seconds: 40)) == .duplicate)
     }
 
     @Test func logIsCompactedWhenMostRecordsAreDead() throws {
@@ -113,8 +116,8 @@ import Testing
         // 12 000 keys, each expired by the time the next batch arrives: the log must not keep them all.
         for i in 0..<12_000 {
             let now = t0.adding(seconds: Double(i / 1000) * 20)
-            _ = index.claim("k\(i)", eventID: "e\(i)", now: now)
-            index.commit("k\(i)")
+            _ = index.claim(DedupeKey("k\(i)"), now: now)
+            index.commit(DedupeKey("k\(i)"))
         }
         index.flush()
         index.flush()
@@ -122,6 +125,38 @@ import Testing
         index.close()
         let reopened = try DedupeIndex(directory: dir.path, window: 10, logger: .silent, now: t0.adding(seconds: 11 * 20))
         defer { reopened.close() }
-        #expect(reopened.claim("k11999", eventID: "x", now: t0.adding(seconds: 11 * 20 + 1)) == .duplicate(eventID: "e11999"))
+        #expect(reopened.claim(DedupeKey("k11999"), now: t0.adding(seconds: 11 * 20 + 1)) == .duplicate)
+    }
+}
+
+extension DedupeIndexTests {
+    /// A dedupe log written before keys were fingerprinted (version 1: time, key, event id) is
+    /// still honoured, and the compaction on open rewrites it as version 2.
+    @Test func versionOneLogIsReadAndRewritten() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let directory = dir.path + "/dedupe"
+        try FileSystem.createDirectory(directory)
+        var file: [UInt8] = []
+        for i in 0..<3 {
+            var w = ByteWriter(capacity: 64)
+            w.u8(1)
+            w.timestamp(t0.adding(seconds: Double(i)))
+            w.string("evt_old\(i)")
+            w.string("evt_old\(i)")
+            RecordFrame.append(w.bytes, to: &file)
+        }
+        try FileSystem.replaceAtomically(directory + "/dedupe.log", with: file, directory: directory)
+
+        let index = try DedupeIndex(directory: dir.path, logger: .silent, now: t0.adding(seconds: 10))
+        #expect(index.count == 3)
+        #expect(index.claim(DedupeKey("evt_old1"), now: t0.adding(seconds: 10)) == .duplicate)
+        #expect(index.claim(DedupeKey("evt_new"), now: t0.adding(seconds: 10)) == .new)
+        index.close()
+        let records = try DedupeLog.load(directory: directory, logger: .silent)
+        #expect(records.count == 3)
+        #expect(records.map(\.key) == (0..<3).map { DedupeKey("evt_old\($0)") })
+        let size = try FileDescriptor(path: directory + "/dedupe.log", flags: O_RDONLY).size()
+        #expect(size == UInt64(3 * (RecordFrame.headerSize + DedupeLog.recordSize)))
     }
 }

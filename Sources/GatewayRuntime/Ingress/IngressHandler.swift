@@ -129,11 +129,13 @@ final class IngressHandler: HTTPHandler {
             answer(responder, .text(400, "bad request: \(error)\n"), source: route.name, requestID: requestID, started: started)
             return
         }
-        switch dedupe.claim(processed.eventID, eventID: processed.eventID, now: started) {
-        case .duplicate(let id):
+        // The event id is deterministic from the source and the provider's dedupe key: it is the key.
+        let dedupeKey = DedupeKey(processed.eventID)
+        switch dedupe.claim(dedupeKey, now: started) {
+        case .duplicate:
             metrics.duplicates.labels(route.name).increment()
-            logger.debug("duplicate webhook", [("source", route.name), ("event_id", id), ("request_id", requestID)])
-            answer(responder, .json(200, Array(#"{"ok":true,"duplicate":true,"id":"\#(id)"}"#.utf8)),
+            logger.debug("duplicate webhook", [("source", route.name), ("event_id", processed.eventID), ("request_id", requestID)])
+            answer(responder, .json(200, Array(#"{"ok":true,"duplicate":true,"id":"\#(processed.eventID)"}"#.utf8)),
                    source: route.name, requestID: requestID, started: started)
             return
         case .inFlight:
@@ -148,7 +150,7 @@ final class IngressHandler: HTTPHandler {
         let admitted = inFlight.add(1, ordering: .relaxed).newValue
         if admitted > maxInFlight {
             inFlight.subtract(1, ordering: .relaxed)
-            dedupe.release(processed.eventID)
+            dedupe.release(dedupeKey)
             answer(responder, .text(429, "overloaded; retry later\n", headers: HeaderFields([("retry-after", "1")])),
                    source: route.name, requestID: requestID, started: started)
             return
@@ -169,11 +171,11 @@ final class IngressHandler: HTTPHandler {
             inFlight.subtract(1, ordering: .relaxed)
             switch result {
             case .success:
-                dedupe.commit(eventID)
+                dedupe.commit(dedupeKey)
                 health.storageSucceeded()
                 answer(responder, success, source: source, requestID: requestID, started: started, metrics: sourceMetrics)
             case .failure(let error):
-                dedupe.release(eventID)
+                dedupe.release(dedupeKey)
                 health.storageFailed()
                 logger.error("journal append failed: \(error)", [("source", source), ("event_id", eventID), ("request_id", requestID)])
                 answer(responder, .text(503, "storage unavailable; retry later\n", headers: HeaderFields([("retry-after", "5")])),

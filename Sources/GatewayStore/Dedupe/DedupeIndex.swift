@@ -1,11 +1,12 @@
-// Recently seen provider dedupe keys → the gateway event id they produced, so a webhook the provider
-// redelivers is answered 200 without creating a second event. Memory is bounded (`maxEntries`, the
-// oldest evicted first) and entries expire after `window` seconds from first receipt.
+// The event ids seen recently (each deterministic from the source and the provider's dedupe key), so
+// a webhook the provider redelivers is answered 200 without creating a second event. Keys are held
+// as 128-bit fingerprints (DedupeKey) in flat tables. Memory is bounded (`maxEntries`, the oldest
+// evicted first) and entries expire after `window` seconds from first receipt.
 //
 // Why a separate log instead of rebuilding from the journal on open: the journal holds the whole
 // retention period (days of full request bodies); reading and decoding all of it on every start
-// would make start-up time grow with traffic, while the dedupe log holds only (time, key, id) for
-// the window and is compacted on open. The journal stays the source of truth for events: the
+// would make start-up time grow with traffic, while the dedupe log holds only (time, key
+// fingerprint) for the window and is compacted on open. The journal stays the source of truth for events: the
 // dedupe log is written behind the ingest path (DedupeLog), so a crash may forget the last ~50 ms
 // of keys; a redelivery of one of those becomes a second journal record with the same deterministic
 // event id, which sinks dedupe by `webhook-id`. Acknowledged events are never lost by this.
@@ -19,23 +20,15 @@ public final class DedupeIndex: Sendable {
         /// once the event is durable or `release` it if the journal append failed.
         case new
         /// Already journaled: answer 200 "duplicate" without creating an event.
-        case duplicate(eventID: String)
+        case duplicate
         /// Another request with this key is being journaled right now and may still fail: answer
-        /// 503 with Retry-After (or 409) so the provider retries, rather than 200 for an event that
-        /// might not exist.
-        case inFlight(eventID: String)
-    }
-
-    struct Entry {
-        var eventID: String
-        var time: Timestamp
-        var committed: Bool
-        /// Matches the entry to its expiry-queue slot, so a stale slot never removes a re-claimed key.
-        var sequence: UInt64
+        /// 409 with Retry-After so the provider retries, rather than 200 for an event that might
+        /// not exist.
+        case inFlight
     }
 
     struct State {
-        var entries = ShardedTable<Entry>()
+        var entries = DedupeTable()
         /// Claims in arrival order: expiry and eviction take from the front.
         var order = ExpiryQueue()
         var nextSequence: UInt64 = 0
@@ -51,8 +44,9 @@ public final class DedupeIndex: Sendable {
     let log: DedupeLog
 
     /// Opens the index persisted in `<storageDirectory>/dedupe/` (creating it if needed), keeping the
-    /// entries younger than `window` seconds at `now`, and compacts the file. Memory is about 150
-    /// bytes per entry for 30-character ids (so ~150 MB at the default bound of a million).
+    /// entries younger than `window` seconds at `now`, and compacts the file. Memory is 32 bytes per
+    /// entry in the expiry queue plus 43–85 in the table (32-byte slots at 3/8–3/4 load): at the
+    /// default bound of a million, 64 MiB of table and 32 MiB of queue.
     public init(
         directory storageDirectory: String, window: Double = 72 * 3600, maxEntries: Int = 1_000_000, logger: Logger,
         now: Timestamp = .now()
@@ -65,11 +59,11 @@ public final class DedupeIndex: Sendable {
         let loaded = try DedupeLog.load(directory: StorageLayout.dedupeDirectory(storageDirectory), logger: self.logger)
         var state = State()
         // Later records of a key win; keep the newest `maxEntries` live ones, oldest first.
-        var latest: [String: DedupeLog.Record] = [:]
+        var latest: [DedupeKey: DedupeLog.Record] = [:]
         for record in loaded where record.time > cutoff { latest[record.key] = record }
         let live = latest.values.sorted { $0.time < $1.time }.suffix(maxEntries)
         for record in live {
-            state.entries[record.key] = Entry(eventID: record.eventID, time: record.time, committed: true, sequence: state.nextSequence)
+            state.entries.modify(record.key) { $0 = .init(key: record.key, time: record.time, sequence: state.nextSequence, committed: true) }
             state.order.append(key: record.key, time: record.time, sequence: state.nextSequence)
             state.nextSequence += 1
         }
@@ -83,16 +77,16 @@ public final class DedupeIndex: Sendable {
     /// Keys evicted because of `maxEntries` since open.
     public var evictions: Int { state.withLock { $0.evicted } }
 
-    /// Looks `key` up and, if it is unknown (or expired), reserves it for `eventID` atomically: of
+    /// Looks `key` up and, if it is unknown (or expired), reserves it atomically: of
     /// two concurrent claims of one key exactly one gets `.new`.
-    public func claim(_ key: String, eventID: String, now: Timestamp) -> Claim {
+    public func claim(_ key: DedupeKey, now: Timestamp) -> Claim {
         let cutoff = now.adding(seconds: -window)
         let (claim, evictionReport) = state.withLock { s -> (Claim, (Int, Int)?) in
             expire(&s, olderThanOrAt: cutoff)
             let sequence = s.nextSequence
             let existing = s.entries.modify(key) { slot -> Claim? in
-                if let e = slot { return e.committed ? .duplicate(eventID: e.eventID) : .inFlight(eventID: e.eventID) }
-                slot = Entry(eventID: eventID, time: now, committed: false, sequence: sequence)
+                if let e = slot { return e.committed ? .duplicate : .inFlight }
+                slot = .init(key: key, time: now, sequence: sequence, committed: false)
                 return nil
             }
             if let existing { return (existing, nil) }
@@ -100,10 +94,9 @@ public final class DedupeIndex: Sendable {
             s.nextSequence += 1
             var evictedNow = 0
             while s.entries.count > maxEntries, let oldest = s.order.popFirst() {
-                if s.entries[oldest.key]?.sequence == oldest.sequence {
-                    s.entries[oldest.key] = nil
-                    evictedNow += 1
-                }
+                let before = s.entries.count
+                s.entries.remove(oldest.key) { $0.sequence == oldest.sequence }
+                evictedNow += before - s.entries.count
             }
             guard evictedNow > 0 else { return (.new, nil) }
             s.evicted += evictedNow
@@ -123,19 +116,17 @@ public final class DedupeIndex: Sendable {
     }
 
     /// Frees a reservation whose journal append failed, so the provider's retry is accepted.
-    public func release(_ key: String) {
-        state.withLock { s in
-            if let e = s.entries[key], !e.committed { s.entries[key] = nil }
-        }
+    public func release(_ key: DedupeKey) {
+        state.withLock { s in s.entries.remove(key) { !$0.committed } }
     }
 
     /// Marks a reservation durable (its event is journaled) and persists it.
-    public func commit(_ key: String) {
+    public func commit(_ key: DedupeKey) {
         let committed = state.withLock { s -> (DedupeLog.Record, Int)? in
             let record = s.entries.modify(key) { slot -> DedupeLog.Record? in
                 guard let e = slot, !e.committed else { return nil }
                 slot!.committed = true
-                return DedupeLog.Record(time: e.time, key: key, eventID: e.eventID)
+                return DedupeLog.Record(time: e.time, key: key)
             }
             return record.map { ($0, s.entries.count) }
         }
@@ -145,8 +136,8 @@ public final class DedupeIndex: Sendable {
             log.compact { [self] in
                 // Copy-on-write: the lock is held only for the O(64) copy of the table.
                 let entries = state.withLock { $0.entries }
-                return entries.all.filter(\.value.committed)
-                    .map { DedupeLog.Record(time: $0.value.time, key: $0.key, eventID: $0.value.eventID) }
+                return entries.all.filter(\.committed)
+                    .map { DedupeLog.Record(time: $0.time, key: $0.key) }
                     .sorted { $0.time < $1.time }
             }
         }
@@ -161,7 +152,7 @@ public final class DedupeIndex: Sendable {
     private func expire(_ s: inout State, olderThanOrAt cutoff: Timestamp) {
         while let oldest = s.order.first, oldest.time <= cutoff {
             _ = s.order.popFirst()
-            if s.entries[oldest.key]?.sequence == oldest.sequence { s.entries[oldest.key] = nil }
+            s.entries.remove(oldest.key) { $0.sequence == oldest.sequence }
         }
     }
 }

@@ -1,6 +1,9 @@
 // The dedupe index's file, `<storage>/dedupe/dedupe.log`: framed records (RecordFrame) of
-// u8 version(1), i64 first-seen time (ns), key, event id. Append-only while running, rewritten with
-// only the live entries on open and whenever it holds more than twice the live entries (+10 000).
+// u8 version(2), i64 first-seen time (ns), u64 key high, u64 key low (the DedupeKey fingerprint).
+// Version 1 records (time, key string, event id string; the key was always the event id) are still
+// read, fingerprinted on load, and rewritten as version 2 by the compaction on open. Append-only
+// while running, rewritten with only the live entries on open and whenever it holds more than
+// twice the live entries (+10 000).
 //
 // Writes happen on a private serial queue, batched ~50 ms behind `commit`, each followed by an
 // fdatasync: the ingest path never waits for this file (see DedupeIndex for why that is safe).
@@ -16,11 +19,11 @@ import Glibc
 final class DedupeLog: Sendable {
     struct Record: Sendable {
         var time: Timestamp
-        var key: String
-        var eventID: String
+        var key: DedupeKey
     }
 
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
+    static let recordSize = 25
     static let flushDelay = 0.05
 
     struct Pending {
@@ -48,19 +51,28 @@ final class DedupeLog: Sendable {
     let output: Mutex<Output>
 
     static func encode(_ r: Record) -> [UInt8] {
-        var w = ByteWriter(capacity: 17 + r.key.utf8.count + r.eventID.utf8.count)
+        var w = ByteWriter(capacity: recordSize)
         w.u8(version)
         w.timestamp(r.time)
-        w.string(r.key)
-        w.string(r.eventID)
+        w.u64(r.key.high)
+        w.u64(r.key.low)
         return w.bytes
     }
 
     static func decode(_ bytes: [UInt8]) throws(StoreError) -> Record {
         var r = ByteReader(bytes, what: "dedupe record")
-        let v = try r.u8()
-        guard v == version else { throw StoreError.invalid("dedupe record: unsupported version \(v)") }
-        let record = Record(time: try r.timestamp(), key: try r.string(), eventID: try r.string())
+        let record: Record
+        switch try r.u8() {
+        case 1:
+            let time = try r.timestamp()
+            let key = try r.string()
+            _ = try r.string()  // the event id, equal to the key
+            record = Record(time: time, key: DedupeKey(key))
+        case 2:
+            record = Record(time: try r.timestamp(), key: DedupeKey(high: try r.u64(), low: try r.u64()))
+        case let v:
+            throw StoreError.invalid("dedupe record: unsupported version \(v)")
+        }
         try r.expectEnd()
         return record
     }

@@ -6,7 +6,7 @@ import GatewayCore
 
 struct ExpiryQueue {
     struct Slot {
-        var key: String
+        var key: DedupeKey
         var time: Timestamp
         var sequence: UInt64
     }
@@ -17,7 +17,7 @@ struct ExpiryQueue {
     var count: Int { slots.count - head }
     var first: Slot? { head < slots.count ? slots[head] : nil }
 
-    mutating func append(key: String, time: Timestamp, sequence: UInt64) {
+    mutating func append(key: DedupeKey, time: Timestamp, sequence: UInt64) {
         slots.append(Slot(key: key, time: time, sequence: sequence))
     }
 
