@@ -1,10 +1,21 @@
 // CRC32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of every journal and state
-// record. Slicing-by-16: sixteen 256-entry tables (16 KiB) let the loop consume 16 bytes per
-// iteration with independent lookups instead of one dependent lookup per byte. Slicing-by-8 ran at
-// ~1.6 GB/s and was 13% of the gateway's CPU with 64 KiB webhooks (a record is checksummed once,
-// on append). Tested against the RFC 3720 appendix B.4 vectors.
+// record. On x86-64 with SSE 4.2 (checked at run time) the crc32 instruction does 8 bytes at a
+// time (CLinux's clinux_crc32c): the software loop was ~3% of the gateway's CPU under W1 and 13%
+// with 64 KiB webhooks. Elsewhere, slicing-by-16: sixteen 256-entry tables (16 KiB) let the loop
+// consume 16 bytes per iteration with independent lookups instead of one dependent lookup per
+// byte. Both are tested against the RFC 3720 appendix B.4 vectors and against each other.
+
+#if arch(x86_64)
+import CLinux
+#endif
 
 public enum CRC32C {
+    #if arch(x86_64)
+    static let hardware = clinux_has_crc32c() != 0
+    #else
+    static let hardware = false
+    #endif
+
     /// tables[k][b]: CRC of byte b followed by k zero bytes, flattened as k * 256 + b.
     static let tables: [UInt32] = {
         var t = [UInt32](repeating: 0, count: 16 * 256)
@@ -28,6 +39,13 @@ public enum CRC32C {
     }
 
     public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
+        #if arch(x86_64)
+        if hardware, let base = bytes.baseAddress { return ~clinux_crc32c(~previous, base, bytes.count) }
+        #endif
+        return software(bytes, continuing: previous)
+    }
+
+    static func software(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
         var crc = ~previous
         guard var p = bytes.baseAddress, bytes.count > 0 else { return previous }
         var n = bytes.count
