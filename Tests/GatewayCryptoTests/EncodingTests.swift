@@ -62,6 +62,25 @@ import Testing
         #expect(Hex.decode(Hex.encode(bytes)) == bytes)
     }
 
+    @Test func encodesEveryByteValueLikeTheReference() {
+        let bytes = (0...255).map { UInt8($0) }
+        let reference = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        #expect(Hex.encode(bytes) == reference)
+        // Every length around the 15-byte small-string boundary and beyond.
+        for n in 0...40 {
+            #expect(Hex.encode(Array(bytes[0..<n])) == String(reference.prefix(2 * n)))
+        }
+    }
+
+    @Test func writesIntoTheStartOfALargerBuffer() {
+        var out = [UInt8](repeating: UInt8(ascii: "."), count: 7)
+        let written = [UInt8]([0x0F, 0xA0]).withUnsafeBytes { bytes in
+            out.withUnsafeMutableBufferPointer { Hex.write(bytes, to: $0) }
+        }
+        #expect(written == 4)
+        #expect(String(decoding: out, as: UTF8.self) == "0fa0...")
+    }
+
     @Test(arguments: ["0", "abc", "0g", "zz", " 00", "00 ", "0x00", "-1"])
     func rejectsOddLengthAndNonHex(_ text: String) {
         #expect(Hex.decode(text) == nil)

@@ -3,13 +3,27 @@
 
 public enum Hex {
     public static func encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
+        bytes.withUnsafeBytes { encode($0) }
+    }
+
+    /// Written straight into the string's storage: building a [UInt8] first and then a String
+    /// from it cost two allocations per call on the request path (request and trace ids).
+    public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { write(bytes, to: $0) }
+    }
+
+    /// Writes the `2 * bytes.count` digits at the start of `out` (which must have room) and
+    /// returns how many it wrote; for callers building a larger string around them.
+    @discardableResult
+    public static func write(_ bytes: UnsafeRawBufferPointer, to out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        precondition(out.count >= bytes.count * 2, "Hex.write: output too small")
+        var i = 0
         for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+            out[i] = digits[Int(b >> 4)]
+            out[i + 1] = digits[Int(b & 0x0F)]
+            i += 2
         }
-        return String(decoding: out, as: UTF8.self)
+        return i
     }
 
     /// The decoded bytes, or nil for an odd length or any non-hex character.
