@@ -23,14 +23,25 @@ public enum RandomPool {
     /// `count` (at most 4096) random bytes.
     public static func bytes(_ count: Int) -> [UInt8] {
         precondition(count >= 0 && count <= size, "RandomPool: count out of range")
-        return buffer.withLock { b in
+        return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+            fill(UnsafeMutableRawBufferPointer(out))
+            initialized = count
+        }
+    }
+
+    /// Fills `out` (at most 4096 bytes) with random bytes: for ids written straight into a
+    /// string, with no array allocated for the bytes.
+    public static func fill(_ out: UnsafeMutableRawBufferPointer) {
+        let count = out.count
+        precondition(count <= size, "RandomPool: count out of range")
+        buffer.withLock { b in
             if b.next + count > size {
                 let ok = b.bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(size)) }
                 precondition(ok == 1, "OpenSSL: RAND_bytes failed")
                 b.next = 0
             }
-            defer { b.next += count }
-            return Array(b.bytes[b.next..<(b.next + count)])
+            b.bytes.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[b.next..<(b.next + count)])) }
+            b.next += count
         }
     }
 }

@@ -10,6 +10,13 @@ enum RequestID {
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return given
         }
-        return "req_" + Hex.encode(RandomPool.bytes(12))
+        // `req_` and 24 hex digits written in place: one allocation instead of four.
+        return String(unsafeUninitializedCapacity: 28) { out in
+            _ = UnsafeMutableBufferPointer(rebasing: out[0..<4]).initialize(from: "req_".utf8)
+            return withUnsafeTemporaryAllocation(byteCount: 12, alignment: 1) { bytes in
+                RandomPool.fill(bytes)
+                return 4 + Hex.write(UnsafeRawBufferPointer(bytes), to: UnsafeMutableBufferPointer(rebasing: out[4...]))
+            }
+        }
     }
 }
