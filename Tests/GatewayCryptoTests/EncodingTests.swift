@@ -96,6 +96,20 @@ import Testing
         }
     }
 
+    @Test func writesAnyPrefixOfTheEncoding() {
+        let bytes = (0..<40).map { UInt8(truncatingIfNeeded: $0 &* 73 &+ 5) }
+        for n in [0, 1, 4, 5, 17, 32, 40] {
+            let encoded = Base32.encode(Array(bytes[0..<n]))
+            for room in 0...(encoded.utf8.count + 2) {
+                var out = [UInt8](repeating: 0, count: room)
+                let written = bytes[0..<n].withUnsafeBytes { input in
+                    out.withUnsafeMutableBufferPointer { Base32.write(input, to: $0) }
+                }
+                #expect(String(decoding: out[0..<written], as: UTF8.self) == String(encoded.prefix(room)))
+            }
+        }
+    }
+
     @Test func roundTripsEveryLength() {
         let bytes = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 5) }
         for n in 0...bytes.count {

@@ -10,6 +10,14 @@ import GatewayCrypto
 @testable import GatewayProviders
 
 @Suite struct ProviderProcessingTests {
+    /// Pinned ids (computed outside Swift: "evt_" + lowercase base32 of SHA-256(source \n key),
+    /// first 26 characters): the format is public and must never change.
+    @Test func eventIDsMatchTheirDefinition() {
+        #expect(EventID.make(source: "gh", dedupeKey: "d-1") == "evt_rc7evaomdbpoqkxrdqex2j7fwg")
+        #expect(EventID.make(source: "recall", dedupeKey: "msg_2abc") == "evt_y2scorc5mfeptjqddbev57wvpz")
+        #expect(EventID.make(source: "", dedupeKey: "") == "evt_ag5eogoibnx6senqsgt4aujewz")
+    }
+
     static let w1 = #"{"event":"bot.done","data":{"data":{"code":"done","sub_code":null,"updated_at":"2024-11-15T21:12:01.000000Z"},"bot":{"id":"3be05ff8-87cd-4c40-8b54-ee2636abb4f3","metadata":{}}}}"#
     static let w1Headers = HeaderFields([("webhook-id", "msg_loFOjxBNrRLzqYUf"), ("webhook-timestamp", "1731705121"),
                                          ("webhook-signature", "v1,Ybu910lszbG9TmJDIfm9Kp/aapMJbaEdD22MPoNobyw=")])

@@ -3,20 +3,33 @@
 
 public enum Base32 {
     public static func encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count * 8 + 4) / 5)
+        bytes.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: (bytes.count * 8 + 4) / 5) { write(bytes, to: $0) }
+        }
+    }
+
+    /// Writes the encoding's first `out.count` characters (all of them when `out` has more room)
+    /// and returns how many it wrote: event ids take a prefix without building the whole string.
+    @discardableResult
+    public static func write(_ bytes: UnsafeRawBufferPointer, to out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var i = 0
         var accumulator: UInt32 = 0
         var bits = 0
         for b in bytes {
             accumulator = accumulator << 8 | UInt32(b)
             bits += 8
             while bits >= 5 {
+                guard i < out.count else { return i }
                 bits -= 5
-                out.append(alphabet[Int(accumulator >> UInt32(bits) & 31)])
+                out[i] = alphabet[Int(accumulator >> UInt32(bits) & 31)]
+                i += 1
             }
         }
-        if bits > 0 { out.append(alphabet[Int(accumulator << UInt32(5 - bits) & 31)]) }
-        return String(decoding: out, as: UTF8.self)
+        if bits > 0, i < out.count {
+            out[i] = alphabet[Int(accumulator << UInt32(5 - bits) & 31)]
+            i += 1
+        }
+        return i
     }
 
     /// Decodes the unpadded form `encode` produces (either case). Nil for characters outside the
