@@ -31,6 +31,8 @@ static inline int clinux_accept_nonblocking(int fd, struct sockaddr *address, so
 static inline int clinux_start_writeback(int fd, long long offset, long long count) {
     return (int)syscall(SYS_sync_file_range, fd, offset, count, 2);
 }
+/// O_DIRECT, which fcntl.h also names only under _GNU_SOURCE; __O_DIRECT is the architecture's value.
+static inline int clinux_o_direct(void) { return __O_DIRECT; }
 
 #if defined(__x86_64__)
 #include <cpuid.h>

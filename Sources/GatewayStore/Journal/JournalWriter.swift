@@ -35,6 +35,11 @@ final class JournalWriter: @unchecked Sendable {
     var uncertainTail = false
     /// The active file is a prepared spare: zeros past `offset` up to the segment size.
     var preallocated = false
+    /// While `preallocated`: the segment's bytes from the start of the page holding `offset` up to
+    /// `offset`. Each write into a prepared segment starts with them and is padded with zeros to a
+    /// page end, so it covers whole pages: the spare's zeros are not in the page cache
+    /// (SegmentPreparer), and a partial page would first be read back from disk.
+    var pageHead: [UInt8] = []
     /// The next segment's spare was asked for (once a quarter of the active one is used).
     var spareRequested = false
     var dropBehind: DropBehind
@@ -142,22 +147,26 @@ final class JournalWriter: @unchecked Sendable {
     private func write(_ group: ArraySlice<Journal.PendingAppend>, _ journal: Journal) {
         let start = offset
         buffer.removeAll(keepingCapacity: true)
+        if preallocated { buffer.append(contentsOf: pageHead) }
+        let writeStart = start - UInt64(buffer.count)
         var positions: [JournalPosition] = []
         positions.reserveCapacity(group.count)
         for item in group {
-            positions.append(JournalPosition(segment: number, offset: start + UInt64(buffer.count)))
+            positions.append(JournalPosition(segment: number, offset: writeStart + UInt64(buffer.count)))
             RecordFrame.appendHeader(to: &buffer, length: item.payload.count, crc: item.crc)
             buffer.append(contentsOf: item.payload)
         }
+        let end = writeStart + UInt64(buffer.count)
+        let nextPageHead = preallocated ? padToPage(end: end) : []
         var syncSeconds: Double?
         do throws(StoreError) {
             if uncertainTail {
                 try file.truncate(to: start)
                 uncertainTail = false
             }
-            try file.write(buffer, at: start)
+            try file.write(buffer, at: writeStart)
             journal.counters.batches.add(1, ordering: .relaxed)
-            journal.counters.bytesWritten.add(buffer.count, ordering: .relaxed)
+            journal.counters.bytesWritten.add(Int(end - start), ordering: .relaxed)
             switch journal.options.fsync {
             case .always:
                 let syncStart = DispatchTime.now().uptimeNanoseconds
@@ -179,7 +188,8 @@ final class JournalWriter: @unchecked Sendable {
             fail(group, error, journal, what: "journal write failed")
             return
         }
-        offset = start + UInt64(buffer.count)
+        offset = end
+        pageHead = nextPageHead
         dropBehind.wrote(upTo: offset, fd: file.fd)
         if let preparer = journal.preparer, !spareRequested, offset > UInt64(journal.options.segmentSize / 4) {
             spareRequested = true
@@ -198,6 +208,15 @@ final class JournalWriter: @unchecked Sendable {
         for (item, position) in zip(group, positions) { item.completion(.success(position)) }
         for listener in listeners { listener() }
         for observer in observers { observer(group.count, syncSeconds) }
+    }
+
+    /// Pads `buffer` (which starts on a page boundary and ends at `end`) with zeros to a whole
+    /// number of pages; returns the bytes of the page holding `end`, the next write's `pageHead`.
+    private func padToPage(end: UInt64) -> [UInt8] {
+        let page = Int(SegmentPreparer.pageSize)
+        let head = Array(buffer[(buffer.count - Int(end % UInt64(page)))...])
+        buffer.append(contentsOf: repeatElement(0, count: (page - buffer.count % page) % page))
+        return head
     }
 
     /// Seals the active segment (synced, unless policy `never`) and starts the next one.
@@ -219,6 +238,7 @@ final class JournalWriter: @unchecked Sendable {
             try FileSystem.syncDirectory(journal.directory)
             next = spare
             preallocated = true
+            pageHead = SegmentFile.header(nextNumber)
             journal.counters.preparedRollovers.add(1, ordering: .relaxed)
         } else {
             next = try SegmentFile.create(directory: journal.directory, number: nextNumber, durably: journal.syncsWrites)
