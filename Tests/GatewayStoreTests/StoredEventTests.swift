@@ -1,4 +1,5 @@
-// StoredEvent's binary encoding: every field survives a round trip; damaged input is refused.
+// StoredEvent's binary encoding: every field survives a round trip; a body the envelope carries is
+// stored once; version 1 records still decode; damaged input is refused.
 
 import GatewayCore
 import Testing
@@ -56,8 +57,8 @@ import Testing
         let encoded = StoredEventTests.full().encoded()
         #expect(throws: StoreError.self) { try StoredEvent(decoding: encoded + [0]) }
         var version = encoded
-        version[4] = 2
-        #expect(throws: StoreError.invalid("stored event: unsupported encoding version 2")) { try StoredEvent(decoding: version) }
+        version[4] = 3
+        #expect(throws: StoreError.invalid("stored event: unsupported encoding version 3")) { try StoredEvent(decoding: version) }
         var magic = encoded
         magic[0] = UInt8(ascii: "X")
         #expect(throws: StoreError.self) { try StoredEvent(decoding: magic) }
@@ -68,5 +69,63 @@ import Testing
         // First string (id) starts after magic+version (5 bytes) and its 4-byte length.
         encoded[9] = 0xFF
         #expect(throws: StoreError.self) { try StoredEvent(decoding: encoded) }
+    }
+
+    /// As ingest makes it: the envelope ends with the vendor's body as `data.raw`, then `}}`.
+    static func withBodyInEnvelope() -> StoredEvent {
+        var event = full()
+        let body = bytes(#"{"event":"bot.done","data":{"bot":{"id":"3be05ff8"}}}"#)
+        event.envelope = bytes(#"{"specversion":"1.0","id":"evt_01HXYZ","data":{"type":"x","raw":"#) + body + bytes("}}")
+        event.requestBody = body
+        return event
+    }
+
+    @Test func aBodyTheEnvelopeCarriesIsStoredOnce() throws {
+        let event = StoredEventTests.withBodyInEnvelope()
+        var inline = event
+        inline.envelope[inline.envelope.count - 3] = UInt8(ascii: "]")  // no longer the body
+        let encoded = event.encoded()
+        #expect(encoded.count == inline.encoded().count - event.requestBody.count + 4, "a range (8 bytes) instead of a blob")
+        #expect(try StoredEvent(decoding: encoded) == event)
+        #expect(try StoredEvent(decoding: encoded, includingRequest: false) == event.withoutRequest)
+        #expect(try StoredEvent(decoding: inline.encoded()) == inline)
+        for length in 0..<encoded.count {
+            #expect(throws: StoreError.self, "prefix of \(length) bytes") { try StoredEvent(decoding: Array(encoded[..<length])) }
+        }
+    }
+
+    @Test func aBodyRangeOutsideTheEnvelopeIsRefused() throws {
+        let event = StoredEventTests.withBodyInEnvelope()
+        var encoded = event.encoded()
+        // The range's offset is the 8 bytes before the last two optionals (requestID, traceparent).
+        let tail = 1 + 4 + event.requestID!.utf8.count + 1 + 4 + event.traceparent!.utf8.count
+        let offsetAt = encoded.count - tail - 8
+        #expect(encoded[offsetAt - 1] == 1, "the form byte of a range")
+        encoded[offsetAt + 3] = 0x7F
+        #expect(throws: StoreError.self) { try StoredEvent(decoding: encoded) }
+    }
+
+    @Test func versionOneRecordsStillDecode() throws {
+        let event = StoredEventTests.withBodyInEnvelope()
+        // Version 1's layout: version 2 without the form byte, the body always inline.
+        var w = ByteWriter()
+        w.raw(StoredEvent.magic)
+        w.u8(1)
+        for s in [event.id, event.source, event.provider, event.type, event.providerEvent, event.dedupeKey] { w.string(s) }
+        w.optionalString(event.sessionID)
+        w.optionalString(event.partitionKey)
+        w.optionalTimestamp(event.occurredAt)
+        w.timestamp(event.receivedAt)
+        w.blob(event.envelope)
+        w.u32(UInt32(event.requestHeaders.count))
+        for f in event.requestHeaders {
+            w.string(f.name)
+            w.string(f.value)
+        }
+        w.blob(event.requestBody)
+        w.optionalString(event.requestID)
+        w.optionalString(event.traceparent)
+        #expect(try StoredEvent(decoding: w.bytes) == event)
+        #expect(try StoredEvent(decoding: w.bytes, includingRequest: false) == event.withoutRequest)
     }
 }

@@ -1,17 +1,23 @@
-// Binary encoding of StoredEvent, version 1. Layout (integers little-endian, strings UTF-8 with a u32
+// Binary encoding of StoredEvent, version 2. Layout (integers little-endian, strings UTF-8 with a u32
 // byte length, optionals as a u8 0/1 flag then the value, timestamps as i64 ns since the epoch):
-//   "WGEV" u8 version(1)
+//   "WGEV" u8 version(2)
 //   id source provider type providerEvent dedupeKey sessionID? partitionKey? occurredAt? receivedAt
-//   envelope(u32 length + bytes) u32 headerCount (name value)* requestBody(u32 + bytes)
-//   requestID? traceparent?
+//   envelope(u32 length + bytes) u32 headerCount (name value)* requestBody requestID? traceparent?
+// where requestBody is u8 0 + u32 length + bytes, or u8 1 + u32 offset + u32 length: a range of the
+// envelope. The envelope normally carries the vendor's body verbatim (`data.raw`), so storing it
+// twice doubled the journal's bytes for large webhooks (with 64 KiB bodies, page-cache copies were
+// 42% of the CPU). Version 1 (the body always inline, no form byte) is still read.
 // A new field means a new version number; decoding rejects unknown versions, truncation and
 // trailing bytes instead of guessing.
 
 import GatewayCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension StoredEvent {
     static let magic: [UInt8] = Array("WGEV".utf8)
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     public func encoded() -> [UInt8] {
         // The two blobs dominate; the buffer grows if the strings and headers need more than 1 KiB.
@@ -34,10 +40,29 @@ extension StoredEvent {
             w.string(f.name)
             w.string(f.value)
         }
-        w.blob(requestBody)
+        if let offset = requestBodyOffsetInEnvelope() {
+            w.u8(1)
+            w.u32(UInt32(offset))
+            w.u32(UInt32(requestBody.count))
+        } else {
+            w.u8(0)
+            w.blob(requestBody)
+        }
         w.optionalString(requestID)
         w.optionalString(traceparent)
         return w.bytes
+    }
+
+    /// Where the envelope holds the request body verbatim, if it does. EventEnvelope writes the
+    /// raw body as the last member of `data`, so it ends just before the envelope's closing `}}`:
+    /// only that place is compared (a memcmp); anywhere else the body is stored inline.
+    func requestBodyOffsetInEnvelope() -> Int? {
+        let offset = envelope.count - 2 - requestBody.count
+        guard !requestBody.isEmpty, offset >= 0 else { return nil }
+        let found = envelope.withUnsafeBytes { e in
+            requestBody.withUnsafeBytes { b in memcmp(e.baseAddress! + offset, b.baseAddress!, b.count) == 0 }
+        }
+        return found ? offset : nil
     }
 
     /// Decodes what `encoded()` produced; throws `.invalid` naming the byte where it went wrong.
@@ -50,7 +75,7 @@ extension StoredEvent {
             guard try r.u8() == m else { throw StoreError.invalid("stored event: not a stored event (bad magic)") }
         }
         let version = try r.u8()
-        guard version == StoredEvent.version else {
+        guard version == 1 || version == 2 else {
             throw StoreError.invalid("stored event: unsupported encoding version \(version)")
         }
         let id = try r.string()
@@ -79,7 +104,18 @@ extension StoredEvent {
             }
         }
         let body: [UInt8]
-        if includingRequest { body = try r.blob() } else { try r.skipField(); body = [] }
+        switch version == 1 ? 0 : try r.u8() {
+        case 0:
+            if includingRequest { body = try r.blob() } else { try r.skipField(); body = [] }
+        case 1:
+            let offset = Int(try r.u32()), length = Int(try r.u32())
+            guard offset <= envelope.count, length <= envelope.count - offset else {
+                throw StoreError.invalid("stored event: request body range \(offset)+\(length) outside the envelope")
+            }
+            body = includingRequest ? Array(envelope[offset..<(offset + length)]) : []
+        case let form:
+            throw StoreError.invalid("stored event: unknown request body form \(form)")
+        }
         let requestID = try r.optionalString()
         let traceparent = try r.optionalString()
         try r.expectEnd()
