@@ -66,14 +66,15 @@ echo "gateway memory idle: VmRSS=$(rss_kib "$GW_PID" VmRSS) KiB" | tee -a "$OUT/
 RESULTS="$OUT/w1-$(date +%Y%m%dT%H%M%S)-fsync-$FSYNC-c$CONNS${PAYLOAD:+-body$PAYLOAD}.txt"
 
 # One load run against URL: the shared W1 harness, or for PAYLOAD the same wrk + replay.lua on a
-# pool of large bodies (1500 a second: only nginx, which ignores ids, goes faster and wraps).
+# pool of large bodies (4000 a second: only nginx, which ignores ids, goes faster and wraps; a
+# gateway whose run wraps answers the repeats as duplicates, so check pool_wrapped=0).
 load() { # url
   if [ -z "${PAYLOAD:-}" ]; then
     WRK_CPUS=0 "$BENCH/run-w1.sh" "$1" "$DURATION" "$CONNS" 2>/dev/null || true
     return
   fi
   local secs="${DURATION%s}" pool="$WORK/large.pool"
-  taskset -c 0 python3 "$ROOT/bench/gen_large_pool.py" --count $(( secs * 1500 + 1 )) --size "$PAYLOAD" --out "$pool"
+  taskset -c 0 python3 "$ROOT/bench/gen_large_pool.py" --count $(( secs * 4000 + 1 )) --size "$PAYLOAD" --out "$pool"
   local line
   line="$(timeout $(( secs + 30 )) taskset -c 0 wrk -t 1 -c "$CONNS" -d "$DURATION" --timeout 2s --latency \
     -s "$BENCH/replay.lua" "$1" -- "$pool" 1 2>/dev/null | grep -m1 '^W1RESULT ' || true)"
