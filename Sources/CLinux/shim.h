@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <malloc.h>
 
 static inline int clinux_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
 static inline int clinux_errno(void) { return errno; }
@@ -30,6 +31,13 @@ static inline int clinux_accept_nonblocking(int fd, struct sockaddr *address, so
 /// (sync_file_range with SYNC_FILE_RANGE_WRITE, whose value is 2).
 static inline int clinux_start_writeback(int fd, long long offset, long long count) {
     return (int)syscall(SYS_sync_file_range, fd, offset, count, 2);
+}
+/// The C heap as glibc's allocator sees it, over all arenas: bytes handed out and not freed
+/// (including mmapped blocks), and bytes it holds from the system whether in use or free.
+static inline void clinux_heap_totals(unsigned long long *in_use, unsigned long long *held) {
+    struct mallinfo2 m = mallinfo2();
+    *in_use = (unsigned long long)(m.uordblks + m.hblkhd);
+    *held = (unsigned long long)(m.arena + m.hblkhd);
 }
 /// O_DIRECT, which fcntl.h also names only under _GNU_SOURCE; __O_DIRECT is the architecture's value.
 static inline int clinux_o_direct(void) { return __O_DIRECT; }
