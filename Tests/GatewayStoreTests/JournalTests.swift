@@ -137,6 +137,26 @@ import Testing
         #expect(try journal.read(after: nil, limit: 100).map(\.payload) == (0..<5).map { bytes("before \($0)") } + [bytes("after")])
     }
 
+    /// A byte bound on reads, from the memory tail and from disk alike: whole records only, never
+    /// more than the bound, but always the first record.
+    @Test func readsStopAtTheByteBound() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let records = (0..<10).map { [UInt8](repeating: UInt8($0), count: 1000) }
+        var journal = try Journal(directory: dir.path, logger: .silent)
+        for r in records { _ = try journal.appendAndWait(r, event: nil).get() }
+        let start = try #require(journal.read(after: nil, limit: 1).first?.position)
+        for round in ["tail", "disk"] {
+            #expect(try journal.read(from: start, limit: 100, maxBytes: 2500).map(\.payload) == Array(records[0..<2]), "\(round)")
+            #expect(try journal.read(from: start, limit: 100, maxBytes: 3000).count == 3, "\(round)")
+            #expect(try journal.read(from: start, limit: 100, maxBytes: 10).map(\.payload) == [records[0]], "\(round)")
+            #expect(try journal.read(from: start, limit: 4, maxBytes: 1 << 20).count == 4, "\(round)")
+            journal.close()
+            journal = try Journal(directory: dir.path, logger: .silent)  // the memory tail starts empty
+        }
+        journal.close()
+    }
+
     @Test func rollsOverSegmentsAndReadsAcrossThem() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

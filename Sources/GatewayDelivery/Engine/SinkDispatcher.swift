@@ -159,8 +159,9 @@ final class SinkDispatcher: Sendable {
     /// Loads requeued records and then new stream records, up to the window. Journal reads run
     /// outside the lock (only this thread moves `readPosition` or drains the backlog).
     private func load() -> Bool {
-        let (paused, room, backlog, readPosition) = shared.withLock { s in
+        let (paused, room, roomBytes, backlog, readPosition) = shared.withLock { s in
             (s.paused != nil, hasRoom(s.queue) ? max(1, options.window - s.queue.loaded) : 0,
+             max(1, options.windowBytes - s.queue.loadedBytes),
              Array(s.requeueBacklog.prefix(max(0, options.window - s.queue.loaded))), s.readPosition)
         }
         guard !paused, room > 0 else { return false }
@@ -199,7 +200,9 @@ final class SinkDispatcher: Sendable {
         guard streamRoom > 0 else { return loadedAny }
         let entries: [JournalEntry]
         do {
-            entries = try journal.read(from: readPosition, limit: streamRoom)
+            // Records are a little larger than the envelopes the window counts: bounding the read
+            // by the window's free bytes never reads much more than will be kept.
+            entries = try journal.read(from: readPosition, limit: streamRoom, maxBytes: roomBytes)
         } catch {
             logger.error("cannot read the journal", [("position", readPosition.description), ("error", error.description)])
             return loadedAny

@@ -8,18 +8,24 @@ import Glibc
 #endif
 
 extension Journal {
-    /// Up to `limit` records whose position is at or after `position`, in journal order. A position
-    /// that is a record's `next` (or a sink cursor) continues right after that record; a position
-    /// in a deleted segment continues with the oldest segment still present. Corrupt records are
+    /// Up to `limit` records whose position is at or after `position`, in journal order, and no
+    /// more than `maxBytes` of payload (but always the first record). A position that is a
+    /// record's `next` (or a sink cursor) continues right after that record; a position in a
+    /// deleted segment continues with the oldest segment still present. Corrupt records are
     /// skipped (and logged once, with segment and offset).
-    public func read(from position: JournalPosition, limit: Int) throws(StoreError) -> [JournalEntry] {
+    ///
+    /// The byte bound is for readers that keep what they read, like a sink's delivery window:
+    /// with 64 KiB webhooks a read of 1024 records was 66 MB at once, before the window's own byte
+    /// bound dropped most of it again.
+    public func read(from position: JournalPosition, limit: Int, maxBytes: Int = .max) throws(StoreError) -> [JournalEntry] {
         guard limit > 0 else { return [] }
         let (segments, cached) = shared.withLock { s -> ([SegmentInfo], [JournalEntry]?) in
-            if let cached = s.tail.read(from: position, limit: limit) { return ([], cached) }
+            if let cached = s.tail.read(from: position, limit: limit, maxBytes: maxBytes) { return ([], cached) }
             return (s.segments, nil)
         }
         if let cached { return cached }
         var out: [JournalEntry] = []
+        var bytes = 0
         for segment in segments where segment.number >= position.segment {
             var offset = segment.number == position.segment ? max(position.offset, SegmentFile.headerSize) : SegmentFile.headerSize
             guard offset < segment.committed, let file = try open(segment) else { continue }
@@ -27,6 +33,8 @@ extension Journal {
             scanning: while true {
                 switch try scanner.step(at: offset) {
                 case let .record(at, payload, next):
+                    bytes += payload.count
+                    if bytes > maxBytes && !out.isEmpty { return out }
                     out.append(JournalEntry(
                         position: JournalPosition(segment: segment.number, offset: at),
                         next: JournalPosition(segment: segment.number, offset: next), payload: payload))

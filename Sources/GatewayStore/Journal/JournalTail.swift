@@ -43,9 +43,10 @@ struct JournalTail {
         }
     }
 
-    /// Up to `limit` records at or after `position`, or nil when the tail cannot answer (it is
-    /// empty, or `position` lies before its first record: the caller reads the files).
-    func read(from position: JournalPosition, limit: Int) -> [JournalEntry]? {
+    /// Up to `limit` records at or after `position` and at most `maxBytes` of payload (at least
+    /// one record), or nil when the tail cannot answer (it is empty, or `position` lies before its
+    /// first record: the caller reads the files).
+    func read(from position: JournalPosition, limit: Int, maxBytes: Int = .max) -> [JournalEntry]? {
         guard count > 0, position >= entries[head].position else { return nil }
         // First entry whose position is at or after `position` (binary search: entries are sorted).
         var low = head, high = entries.count
@@ -53,7 +54,14 @@ struct JournalTail {
             let mid = (low + high) / 2
             if entries[mid].position < position { low = mid + 1 } else { high = mid }
         }
-        return Array(entries[low..<min(entries.count, low + limit)])
+        var end = low
+        var bytes = 0
+        while end < min(entries.count, low + limit) {
+            bytes += entries[end].payload.count
+            if bytes > maxBytes && end > low { break }
+            end += 1
+        }
+        return Array(entries[low..<end])
     }
 
     /// Forgets everything (retention deleted segments: rare, and cheaper than finding which entries).
