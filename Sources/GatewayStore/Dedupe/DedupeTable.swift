@@ -64,9 +64,11 @@ struct DedupeTable {
             }
         }
 
-        /// Doubles the slots when one more entry would pass 3/4 load (linear probing degrades past it).
-        mutating func reserveOne() {
-            guard (count + 1) * 4 > slots.count * 3 else { return }
+        /// Whether one more entry would pass 3/4 load (linear probing degrades past it).
+        var isFull: Bool { (count + 1) * 4 > slots.count * 3 }
+
+        /// Doubles the slots, rehashing every entry into its new home.
+        mutating func grow() {
             let old = slots
             slots = [Slot](repeating: Slot(), count: old.count * 2)
             for s in old where !s.isFree {
@@ -113,8 +115,7 @@ struct DedupeTable {
     /// a value in, nil out removes. The body must not change the entry's key.
     mutating func modify<R>(_ key: DedupeKey, _ body: (inout Entry?) -> R) -> R {
         let s = Self.shard(key)
-        shards[s].reserveOne()
-        let (i, found) = shards[s].find(key)
+        var (i, found) = shards[s].find(key)
         var value = found ? shards[s].slots[i].entry : nil
         let result = body(&value)
         switch (found, value) {
@@ -126,6 +127,11 @@ struct DedupeTable {
             count -= 1
         case (false, let v?):
             precondition(v.key == key, "DedupeTable.modify inserted under another key")
+            // Grown only when inserting: look-ups and removals never resize.
+            if shards[s].isFull {
+                shards[s].grow()
+                i = shards[s].find(key).index
+            }
             shards[s].slots[i] = Slot(v)
             shards[s].count += 1
             count += 1
