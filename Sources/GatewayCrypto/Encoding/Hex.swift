@@ -2,14 +2,12 @@
 // nothing in the formats forbids it, and output is always lowercase.
 
 public enum Hex {
-    public static func encode(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBytes { encode($0) }
-    }
-
     /// Written straight into the string's storage: building a [UInt8] first and then a String
-    /// from it cost two allocations per call on the request path (request and trace ids).
-    public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { write(bytes, to: $0) }
+    /// from it cost two allocations per call.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { write(bytes, to: $0) }
+        }
     }
 
     /// Writes the `2 * bytes.count` digits at the start of `out` (which must have room) and

@@ -26,8 +26,6 @@ public struct DedupeKey: Hashable, Sendable {
         self.init(high: high, low: low)
     }
 
-    var isNone: Bool { high == 0 && low == 0 }
-
     /// MurmurHash3_x64_128 with seed 0 (Austin Appleby's public-domain algorithm), returning
     /// (h1, h2): the first and second 64-bit halves of the digest.
     static func murmur3(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {

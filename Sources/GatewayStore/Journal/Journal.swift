@@ -82,10 +82,11 @@ public final class Journal: Sendable {
 
     /// Queues `payload` (non-empty) for the next group commit. `completion` runs on the writer
     /// thread (or the thread calling `commitDeferred()`) once the record is durable per the
-    /// FsyncPolicy, with the record's position, or with the error that failed its batch (`.full` when the disk is full; the journal stays usable and
-    /// retries with the next append). Keep completions cheap: they delay the next batch. Never call
-    /// `close()`, `commitDeferred()` or anything taking the writer lock from a completion or commit
-    /// listener: they run inside a commit turn, holding that lock.
+    /// FsyncPolicy, with the record's position, or with the error that failed its batch (`.full`
+    /// when the disk is full; the journal stays usable and retries with the next append). Keep
+    /// completions cheap: they delay the next batch. Never call `close()`, `commitDeferred()` or
+    /// anything taking the writer lock from a completion or commit listener: they run inside a
+    /// commit turn, holding that lock.
     ///
     /// `event` is what `payload` encodes: the journal keeps it (without its raw request) in its
     /// memory tail, so readers close behind the end skip reading and decoding the record.

@@ -118,7 +118,9 @@ final class SegmentPreparer: Sendable {
             guard isWanted(number) else { return false }
             let n = Int(min(UInt64(chunk.count), total - offset))
             try file.write(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), at: offset)
-            if offset == 0 { chunk.copyBytes(from: [UInt8](repeating: 0, count: header.count)) }
+            if offset == 0 {  // the header goes in the first chunk only
+                UnsafeMutableRawBufferPointer(rebasing: chunk[0..<header.count]).initializeMemory(as: UInt8.self, repeating: 0)
+            }
             // Through the page cache, start writeback now rather than leave it all to the fdatasync.
             if !direct { _ = clinux_start_writeback(file.fd, Int64(offset), Int64(n)) }
             offset += UInt64(n)
