@@ -136,6 +136,18 @@ final class RawClient {
     }
 
     /// True if the server closed the connection (EOF or reset) before `timeout`, with nothing else sent.
+    /// Sends `count` keep-alive `GET path` requests one at a time, each after the previous answer
+    /// and a `pause`, and returns their statuses (a connection kept open across pauses).
+    func statuses(ofRequests count: Int, path: String = "/", pause: Double) throws -> [Int] {
+        var statuses: [Int] = []
+        for _ in 0..<count {
+            send("GET \(path) HTTP/1.1\r\nHost: h\r\n\r\n")
+            statuses.append(try readResponse().status)
+            usleep(UInt32(pause * 1_000_000))
+        }
+        return statuses
+    }
+
     func isClosedByPeer() -> Bool {
         do {
             while try fill() {}

@@ -33,6 +33,20 @@ import Testing
         #expect(envelope.contains(member))
     }
 
+    /// The record stores the vendor's body once: it relies on EventEnvelope writing the body as
+    /// `data.raw` right before the envelope's closing `}}` (StoredEvent's encoding checks there).
+    @Test func theJournalRecordHoldsTheVendorBodyOnce() throws {
+        let h = try IngressHarness(sources: Self.recallSource, environment: Self.env)
+        let r = try h.post("/webhooks/recall", body: Self.botDone, headers: h.signed("recall", Self.botDone, secret: IngressHarness.svixSecret))
+        #expect(r.status == 200)
+        let record = try #require(try h.journal.read(after: nil, limit: 1).first)
+        let event = try StoredEvent(decoding: record.payload)
+        #expect(event.requestBody == Array(Self.botDone.utf8))
+        let body = event.requestBody
+        let copies = (0...(record.payload.count - body.count)).filter { record.payload[$0..<($0 + body.count)].elementsEqual(body) }
+        #expect(copies.count == 1, "the body appears \(copies.count) times in the record")
+    }
+
     @Test func continuesTheSendersTraceAsANewSpan() throws {
         let h = try IngressHarness(sources: Self.recallSource, environment: Self.env)
         let incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
