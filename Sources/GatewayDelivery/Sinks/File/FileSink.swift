@@ -19,7 +19,8 @@ public final class FileSink: Sink, @unchecked Sendable {
     }
 
     private let condition = NSCondition()
-    private var queue: [(lines: [[UInt8]], slot: Slot)] = []
+    /// Envelopes waiting for the batch leader; framed as lines only when written (one copy).
+    private var queue: [(envelopes: [[UInt8]], slot: Slot)] = []
     private var writing = false
     private var closed = false
     private let file: RotatingFile
@@ -43,10 +44,10 @@ public final class FileSink: Sink, @unchecked Sendable {
 
     public func deliver(batch events: [StoredEvent]) -> [DeliveryOutcome] {
         let slot = Slot()
-        let lines = events.map { JSONLines.line($0.envelope) }
+        let envelopes = events.map(\.envelope)
         condition.lock()
         defer { condition.unlock() }
-        queue.append((lines, slot))
+        queue.append((envelopes, slot))
         while slot.result == nil {
             if writing {
                 condition.wait()
@@ -63,7 +64,7 @@ public final class FileSink: Sink, @unchecked Sendable {
             if isClosed {
                 outcome = .retry(reason: "file sink is closed", after: nil)
             } else {
-                outcome = file.append(batch.flatMap(\.lines))
+                outcome = file.append(batch.flatMap(\.envelopes))
             }
             condition.lock()
             for item in batch { item.slot.result = outcome }

@@ -21,6 +21,10 @@ final class RotatingFile: @unchecked Sendable {
     private var size = 0
     private var dropBehind = DropBehind()
     private var period: Int64?
+    /// The batch being written, reused so a steady stream of batches allocates nothing.
+    private var buffer: [UInt8] = []
+    /// A buffer grown past this by a burst of large events is released after its batch.
+    private static let keptBufferBytes = 1 << 20
 
     init(path: String, rotation: FileRotation, clock: any DeliveryClock, sync: Bool = true) {
         self.path = path
@@ -31,22 +35,26 @@ final class RotatingFile: @unchecked Sendable {
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
-    func append(_ lines: [[UInt8]]) -> DeliveryOutcome {
+    /// Appends each envelope as one JSON line (see `JSONLines`), in one write unless a size
+    /// rotation falls inside the batch.
+    func append(_ envelopes: [[UInt8]]) -> DeliveryOutcome {
         let now = clock.now().nanoseconds
         do throws(FileSinkError) {
             if fd < 0 { try open(now: now) }
             if let current = rotation.period(ofNanoseconds: now), let period, current != period {
                 try rotate(now: now)
             }
-            var buffer: [UInt8] = []
+            buffer.removeAll(keepingCapacity: true)
+            defer { if buffer.capacity > Self.keptBufferBytes { buffer = [] } }
+            buffer.reserveCapacity(envelopes.reduce(0) { $0 + $1.count + 1 })
             let start = size
-            for line in lines {
-                if let max = rotation.maxSize, size + buffer.count > 0, size + buffer.count + line.count > max {
+            for envelope in envelopes {
+                if let max = rotation.maxSize, size + buffer.count > 0, size + buffer.count + envelope.count + 1 > max {
                     try write(buffer, restoringTo: start)
                     buffer.removeAll(keepingCapacity: true)
                     try rotate(now: now)
                 }
-                buffer.append(contentsOf: line)
+                JSONLines.append(envelope, to: &buffer)
             }
             try write(buffer, restoringTo: size)
             if sync, fdatasync(fd) != 0 { throw FileSinkError(op: "fdatasync", path: path, errno: errno) }
