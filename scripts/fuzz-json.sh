@@ -13,7 +13,7 @@ mkdir -p "$OUT/json-corpus" "$ROOT/fuzz/artifacts"
 J="$ROOT/Sources/GatewayCore/JSON"
 swiftc -Onone -g -sanitize=fuzzer,address -parse-as-library -swift-version 6 \
   -enable-upcoming-feature InternalImportsByDefault -module-name JSONFuzz \
-  "$J/JSONValue.swift" "$J/JSONParseError.swift" "$J/UTF8Validation.swift" "$J/JSONParser.swift" "$J/JSONWriter.swift" \
+  "$J/JSONValue.swift" "$J/JSONParseError.swift" "$J/UTF8Validation.swift" "$J/JSONParser.swift" "$J/JSONDocument.swift" "$J/JSONPath.swift" "$J/JSONWriter.swift" \
   "$ROOT/Sources/GatewayCore/Bytes/WordScan.swift" "$ROOT/Sources/GatewayCore/Bytes/ByteBuffer.swift" "$ROOT/Sources/GatewayCore/Model/Timestamp.swift" \
   "$ROOT/fuzz/json/FuzzEntry.swift" \
   -o "$OUT/fuzz-json"

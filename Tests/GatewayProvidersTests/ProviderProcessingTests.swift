@@ -212,8 +212,8 @@ import GatewayCrypto
 
     @Test func namedSwiftNormalizersAreUsedWhenAFileAsksForThem() throws {
         struct Fixed: Normalizer {
-            func normalize(_ payload: JSONValue, webhook: InboundWebhook, source: String) throws(NormalizationError) -> MeetingEvent {
-                guard let name = payload["kind"]?.stringValue else { throw NormalizationError(.rejected("no kind")) }
+            func normalize(_ document: JSONDocument, webhook: InboundWebhook, source: String) throws(NormalizationError) -> MeetingEvent {
+                guard let name = document.value["kind"]?.stringValue else { throw NormalizationError(.rejected("no kind")) }
                 return MeetingEvent(type: .test, provider: "ignored", source: source, providerEvent: name, receivedAt: webhook.receivedAt)
             }
         }

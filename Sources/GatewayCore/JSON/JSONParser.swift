@@ -1,6 +1,11 @@
 // Strict RFC 8259 JSON parser working on raw bytes: the ingest path parses every webhook body, so it
 // avoids Foundation (JSONSerialization costs ~9 µs for a 215-byte body and loses number text).
 // Numbers keep their literal text, strings are UTF-8 validated, nesting is bounded.
+//
+// It validates the whole document and records it as a flat token list (`JSONDocument`) without
+// building values: a mapping reads a handful of fields, and a tree of every string, array and
+// object, built and then freed per webhook, cost more than the rest of the parse (~10% of the
+// gateway's instructions under W1). `JSON.parse` builds the full `JSONValue` from those tokens.
 
 public enum JSON {
     /// Default nesting limit: deep enough for any real webhook, shallow enough that a hostile body
@@ -8,18 +13,11 @@ public enum JSON {
     public static let defaultMaxDepth = 128
 
     public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        if bytes.isEmpty { throw JSONParseError(.empty, at: 0) }
-        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buf in
-            var p = JSONParser(buf.baseAddress!, count: buf.count, maxDepth: maxDepth)
-            do throws(JSONParseError) { return .success(try p.parseDocument()) } catch { return .failure(error) }
-        }
-        return try result.get()
+        try JSONDocument(parsing: bytes, maxDepth: maxDepth).value
     }
 
     public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { throw JSONParseError(.empty, at: 0) }
-        var p = JSONParser(base.assumingMemoryBound(to: UInt8.self), count: bytes.count, maxDepth: maxDepth)
-        return try p.parseDocument()
+        try parse([UInt8](bytes), maxDepth: maxDepth)
     }
 
     public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
@@ -32,28 +30,23 @@ struct JSONParser {
     private let end: Int
     private var i = 0
     private let maxDepth: Int
-    /// Reused for strings that contain escapes, so each one does not allocate a fresh buffer.
-    private var scratch: [UInt8] = []
-    /// Members and elements of the containers being parsed, stacked so each finished container is
-    /// copied out once at its exact size instead of growing its own array step by step.
-    private var memberStack: [(key: String, value: JSONValue)] = []
-    private var elementStack: [JSONValue] = []
+    private(set) var tokens: [JSONDocument.Token] = []
 
     /// `base` must stay valid for the parser's lifetime; callers reject empty input first.
     init(_ base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         p = base
         end = count
         self.maxDepth = maxDepth
-        memberStack.reserveCapacity(16)
+        // About one token per 8 bytes of a typical webhook body; more just grows once or twice.
+        tokens.reserveCapacity(count / 8 + 4)
     }
 
-    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+    mutating func parseDocument() throws(JSONParseError) {
         skipWhitespace()
         if i >= end { throw JSONParseError(.empty, at: i) }
-        let v = try parseValue(depth: 0)
+        try parseValue(depth: 0)
         skipWhitespace()
         if i < end { throw JSONParseError(.trailingData, at: i) }
-        return v
     }
 
     @inline(__always)
@@ -66,16 +59,24 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    @inline(__always)
+    private mutating func scalar(_ kind: JSONDocument.Kind, start: Int, size: Int) {
+        tokens.append(JSONDocument.Token(kind: kind, escaped: false, ascii: true, start: start, size: size, next: tokens.count + 1))
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONParseError) {
         guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
+        let start = i
         switch p[i] {
-        case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
-        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "{"): try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): try parseString()
+        case UInt8(ascii: "t"): try literal("true"); scalar(.true, start: start, size: 4)
+        case UInt8(ascii: "f"): try literal("false"); scalar(.false, start: start, size: 5)
+        case UInt8(ascii: "n"): try literal("null"); scalar(.null, start: start, size: 4)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try parseNumber()
+            scalar(.number, start: start, size: i - start)
         default: throw JSONParseError(.unexpectedByte(p[i]), at: i)
         }
     }
@@ -89,65 +90,68 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// Appends the container's token first; its member count and `next` are filled in at its end.
+    private mutating func openContainer(_ kind: JSONDocument.Kind, depth: Int) throws(JSONParseError) -> Int {
         if depth > maxDepth { throw JSONParseError(.tooDeep(limit: maxDepth), at: i) }
-        i += 1  // {
-        let base = memberStack.count
+        let index = tokens.count
+        tokens.append(JSONDocument.Token(kind: kind, escaped: false, ascii: true, start: i, size: 0, next: 0))
+        i += 1
+        return index
+    }
+
+    private mutating func close(_ index: Int, count: Int) {
+        tokens[index].size = count
+        tokens[index].next = tokens.count
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONParseError) {
+        let index = try openContainer(.object, depth: depth)
         skipWhitespace()
-        if i < end && p[i] == UInt8(ascii: "}") { i += 1; return .object(JSONObject()) }
+        if i < end && p[i] == UInt8(ascii: "}") { i += 1; close(index, count: 0); return }
+        var count = 0
         while true {
             skipWhitespace()
             guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
             guard p[i] == UInt8(ascii: "\"") else { throw JSONParseError(.unexpectedByte(p[i]), at: i) }
-            let key = try parseString()
+            try parseString()
             skipWhitespace()
             guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
             guard p[i] == UInt8(ascii: ":") else { throw JSONParseError(.unexpectedByte(p[i]), at: i) }
             i += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth)
-            memberStack.append((key, value))
+            try parseValue(depth: depth)
+            count += 1
             skipWhitespace()
             guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
             switch p[i] {
             case UInt8(ascii: ","): i += 1
-            case UInt8(ascii: "}"):
-                i += 1
-                let members = Array(memberStack[base...])
-                memberStack.removeSubrange(base...)
-                return .object(JSONObject(members))
+            case UInt8(ascii: "}"): i += 1; close(index, count: count); return
             default: throw JSONParseError(.unexpectedByte(p[i]), at: i)
             }
         }
     }
 
-    private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-        if depth > maxDepth { throw JSONParseError(.tooDeep(limit: maxDepth), at: i) }
-        i += 1  // [
-        let base = elementStack.count
+    private mutating func parseArray(depth: Int) throws(JSONParseError) {
+        let index = try openContainer(.array, depth: depth)
         skipWhitespace()
-        if i < end && p[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
+        if i < end && p[i] == UInt8(ascii: "]") { i += 1; close(index, count: 0); return }
+        var count = 0
         while true {
             skipWhitespace()
-            let item = try parseValue(depth: depth)
-            elementStack.append(item)
+            try parseValue(depth: depth)
+            count += 1
             skipWhitespace()
             guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
             switch p[i] {
             case UInt8(ascii: ","): i += 1
-            case UInt8(ascii: "]"):
-                i += 1
-                let items = Array(elementStack[base...])
-                elementStack.removeSubrange(base...)
-                return .array(items)
+            case UInt8(ascii: "]"): i += 1; close(index, count: count); return
             default: throw JSONParseError(.unexpectedByte(p[i]), at: i)
             }
         }
     }
 
     /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as text.
-    private mutating func parseNumber() throws(JSONParseError) -> String {
-        let start = i
+    private mutating func parseNumber() throws(JSONParseError) {
         @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
         if p[i] == UInt8(ascii: "-") { i += 1 }
         guard i < end else { throw JSONParseError(.invalidNumber, at: i) }
@@ -170,14 +174,14 @@ struct JSONParser {
             guard i < end && isDigit(p[i]) else { throw JSONParseError(.invalidNumber, at: i) }
             while i < end && isDigit(p[i]) { i += 1 }
         }
-        return String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
     }
 
-    /// Reads a string starting at its opening quote. The common case (no escapes) becomes one
-    /// String built straight from the input bytes, after validation.
-    private mutating func parseString() throws(JSONParseError) -> String {
+    /// Validates a string starting at its opening quote and records the bytes between the quotes;
+    /// escapes are checked here and decoded only if the string is read (`JSONDocument.string`).
+    private mutating func parseString() throws(JSONParseError) {
         i += 1  // opening quote
         let start = i
+        var escaped = false, ascii = true
         while i < end {
             // Eight bytes at a time while they are plain ASCII (no quote, backslash, control byte
             // or UTF-8 lead byte to validate): long transcript strings are mostly that.
@@ -189,108 +193,72 @@ struct JSONParser {
             guard i < end else { break }
             let b = p[i]
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
+                tokens.append(JSONDocument.Token(kind: .string, escaped: escaped, ascii: ascii, start: start, size: i - start, next: tokens.count + 1))
                 i += 1
-                return s
+                return
             }
-            if b == UInt8(ascii: "\\") { break }
+            if b == UInt8(ascii: "\\") {
+                try checkEscape()
+                escaped = true
+                continue
+            }
             if b < 0x20 { throw JSONParseError(.controlCharacterInString, at: i) }
             if b < 0x80 { i += 1; continue }
             let n = UTF8Validation.sequenceLength(p, i, end)
             if n == 0 { throw JSONParseError(.invalidUTF8, at: i) }
+            ascii = false
             i += n
         }
-        guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
-        return try parseEscapedString(from: start)
+        throw JSONParseError(.unexpectedEnd, at: i)
     }
 
-    /// The slow path: the string has escapes, so decoded bytes go through `scratch`.
-    private mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(start: p + start, count: i - start))
-        while i < end {
-            let b = p[i]
-            switch b {
-            case UInt8(ascii: "\""):
-                i += 1
-                return String(decoding: scratch, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                i += 1
-                guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
-                let e = p[i]
-                i += 1
-                switch e {
-                case UInt8(ascii: "\""): scratch.append(0x22)
-                case UInt8(ascii: "\\"): scratch.append(0x5C)
-                case UInt8(ascii: "/"): scratch.append(0x2F)
-                case UInt8(ascii: "b"): scratch.append(0x08)
-                case UInt8(ascii: "f"): scratch.append(0x0C)
-                case UInt8(ascii: "n"): scratch.append(0x0A)
-                case UInt8(ascii: "r"): scratch.append(0x0D)
-                case UInt8(ascii: "t"): scratch.append(0x09)
-                case UInt8(ascii: "u"): try appendUnicodeEscape()
-                default: throw JSONParseError(.invalidEscape, at: i - 1)
+    /// One escape at `p[i]` (the backslash): RFC 8259 §7's set, `\u` with four hex digits, UTF-16
+    /// surrogates only in high-low pairs (a lone one has no UTF-8 form).
+    private mutating func checkEscape() throws(JSONParseError) {
+        i += 1
+        guard i < end else { throw JSONParseError(.unexpectedEnd, at: i) }
+        let e = p[i]
+        i += 1
+        switch e {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return
+        case UInt8(ascii: "u"):
+            let at = i - 2
+            let scalar = try hex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard i + 1 < end, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else {
+                    throw JSONParseError(.invalidUnicodeEscape, at: at)
                 }
-            default:
-                if b < 0x20 { throw JSONParseError(.controlCharacterInString, at: i) }
-                if b < 0x80 { scratch.append(b); i += 1; continue }
-                let n = UTF8Validation.sequenceLength(p, i, end)
-                if n == 0 { throw JSONParseError(.invalidUTF8, at: i) }
-                scratch.append(contentsOf: UnsafeBufferPointer(start: p + i, count: n))
-                i += n
+                i += 2
+                let low = try hex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw JSONParseError(.invalidUnicodeEscape, at: at) }
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw JSONParseError(.invalidUnicodeEscape, at: at)
             }
+        default:
+            throw JSONParseError(.invalidEscape, at: i - 1)
         }
-        throw JSONParseError(.unexpectedEnd, at: i)
     }
 
     private mutating func hex4() throws(JSONParseError) -> UInt32 {
         guard i + 4 <= end else { throw JSONParseError(.unexpectedEnd, at: end) }
         var v: UInt32 = 0
         for k in 0..<4 {
-            let c = p[i + k]
-            let d: UInt8
-            switch c {
-            case 0x30...0x39: d = c - 0x30
-            case 0x41...0x46: d = c - 0x41 + 10
-            case 0x61...0x66: d = c - 0x61 + 10
-            default: throw JSONParseError(.invalidUnicodeEscape, at: i + k)
-            }
+            guard let d = JSONParser.hexValue(p[i + k]) else { throw JSONParseError(.invalidUnicodeEscape, at: i + k) }
             v = v << 4 | UInt32(d)
         }
         i += 4
         return v
     }
 
-    /// `\uXXXX`, pairing UTF-16 surrogates; a lone surrogate has no UTF-8 form and is rejected.
-    private mutating func appendUnicodeEscape() throws(JSONParseError) {
-        let at = i - 2
-        var scalar = try hex4()
-        if (0xD800...0xDBFF).contains(scalar) {
-            guard i + 1 < end, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else {
-                throw JSONParseError(.invalidUnicodeEscape, at: at)
-            }
-            i += 2
-            let low = try hex4()
-            guard (0xDC00...0xDFFF).contains(low) else { throw JSONParseError(.invalidUnicodeEscape, at: at) }
-            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-        } else if (0xDC00...0xDFFF).contains(scalar) {
-            throw JSONParseError(.invalidUnicodeEscape, at: at)
-        }
-        switch scalar {
-        case 0..<0x80:
-            scratch.append(UInt8(scalar))
-        case 0x80..<0x800:
-            scratch.append(UInt8(0xC0 | scalar >> 6))
-            scratch.append(UInt8(0x80 | scalar & 0x3F))
-        case 0x800..<0x10000:
-            scratch.append(UInt8(0xE0 | scalar >> 12))
-            scratch.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            scratch.append(UInt8(0x80 | scalar & 0x3F))
-        default:
-            scratch.append(UInt8(0xF0 | scalar >> 18))
-            scratch.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            scratch.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            scratch.append(UInt8(0x80 | scalar & 0x3F))
+    @inline(__always)
+    static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x41...0x46: c - 0x41 + 10
+        case 0x61...0x66: c - 0x61 + 10
+        default: nil
         }
     }
 }

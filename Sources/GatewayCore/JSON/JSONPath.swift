@@ -11,10 +11,23 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     public let components: [Component]
     /// The text the path was compiled from, for messages.
     public let text: String
+    /// The components with their keys prepared for `JSONDocument.member`.
+    private let steps: [Step]
+
+    private enum Step: Sendable, Hashable {
+        case key(JSONKey)
+        case index(Int)
+    }
 
     public init(components: [Component], text: String) {
         self.components = components
         self.text = text
+        steps = components.map {
+            switch $0 {
+            case .key(let k): .key(JSONKey(k))
+            case .index(let n): .index(n)
+            }
+        }
     }
 
     public var description: String { text }
@@ -88,6 +101,22 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                 guard idx >= 0, idx < a.count else { return nil }
                 current = a[idx]
             }
+        }
+        return current
+    }
+
+    /// The node at this path from `node` of `document`, or nil when any step is missing or of the
+    /// wrong kind: `evaluate(_:)` without building the values on the way.
+    public func evaluate(in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
+        var current = node
+        for step in steps {
+            let next: JSONDocument.Node?
+            switch step {
+            case .key(let k): next = document.member(k, of: current)
+            case .index(let n): next = document.element(n, of: current)
+            }
+            guard let next else { return nil }
+            current = next
         }
         return current
     }

@@ -19,7 +19,7 @@ extension ProviderDefinition {
 
     private func acceptedSamples() -> [(event: String, fixture: Fixture)] {
         fixtures.compactMap { f in
-            guard f.verdict == .ok, let payload = try? JSON.parse(f.body) else { return nil }
+            guard f.verdict == .ok, let payload = try? JSONDocument(parsing: f.body) else { return nil }
             let webhook = InboundWebhook(path: "/", headers: f.headers, body: f.body, receivedAt: f.now)
             guard let event = try? normalizer.normalize(payload, webhook: webhook, source: id), !event.providerEvent.isEmpty else { return nil }
             return (event.providerEvent, f)

@@ -22,18 +22,44 @@ public indirect enum MappingExpression: Sendable {
 
     /// What an expression sees while it runs.
     public struct Scope {
-        public var document: JSONValue
-        public var element: JSONValue
+        public var document: JSONDocument
+        /// What paths are relative to: the document's root, or an element of an `each` or `join`.
+        public var element: Element
         public var headers: HeaderFields
 
-        public init(document: JSONValue, element: JSONValue, headers: HeaderFields) {
+        /// A place in the document, or a value computed by an expression (the elements of a
+        /// constant array): paths walk the first without building the values on their way.
+        public enum Element {
+            case node(JSONDocument.Node)
+            case value(JSONValue)
+        }
+
+        public init(document: JSONDocument, headers: HeaderFields) {
             self.document = document
-            self.element = element
+            self.element = .node(document.root)
             self.headers = headers
         }
 
-        func with(element: JSONValue) -> Scope {
-            Scope(document: document, element: element, headers: headers)
+        func with(element: Element) -> Scope {
+            var s = self
+            s.element = element
+            return s
+        }
+
+        /// The elements when `e` is an array, else nil.
+        func elements(of e: Element) -> [Element]? {
+            switch e {
+            case .node(let n): document.kind(n) == .array ? document.elements(of: n).map { .node($0) } : nil
+            case .value(.array(let a)): a.map { .value($0) }
+            case .value: nil
+            }
+        }
+
+        func isObject(_ e: Element) -> Bool {
+            switch e {
+            case .node(let n): document.kind(n) == .object
+            case .value(let v): v.objectValue != nil
+            }
         }
     }
 
@@ -41,9 +67,12 @@ public indirect enum MappingExpression: Sendable {
     /// "missing" from "null" (the schema writes both as null).
     public func evaluate(_ scope: Scope) -> JSONValue? {
         switch self {
-        case .path(let p):
-            guard let v = p.evaluate(scope.element), !v.isNull else { return nil }
-            return v
+        case .path:
+            switch locate(scope) {
+            case .node(let n)?: return scope.document.value(at: n)
+            case .value(let v)?: return v
+            case nil: return nil
+            }
         case .constant(let v):
             return v.isNull ? nil : v
         case .header(let names):
@@ -53,12 +82,8 @@ public indirect enum MappingExpression: Sendable {
             for o in options { if let v = o.evaluate(scope) { return v } }
             return nil
         case .join(let items, let value, let separator):
-            guard let container = items.evaluate(scope) else { return nil }
-            let elements: [JSONValue]
-            switch container {
-            case .array(let a): elements = a
-            default: elements = [container]
-            }
+            guard let container = items.locate(scope) else { return nil }
+            let elements = scope.elements(of: container) ?? [container]
             var parts: [String] = []
             parts.reserveCapacity(elements.count)
             for e in elements {
@@ -79,6 +104,20 @@ public indirect enum MappingExpression: Sendable {
             if let t = MappingExpression.text(v), let hit = table[t] { return hit.isNull ? nil : hit }
             if let fallback { return fallback.isNull ? nil : fallback }
             return v
+        }
+    }
+
+    /// Where the value is, without building it when it is in the document (a path); nil when
+    /// absent or null, like `evaluate`.
+    func locate(_ scope: Scope) -> Scope.Element? {
+        guard case .path(let p) = self else { return evaluate(scope).map { .value($0) } }
+        switch scope.element {
+        case .node(let n):
+            guard let found = p.evaluate(in: scope.document, from: n), scope.document.kind(found) != .null else { return nil }
+            return .node(found)
+        case .value(let v):
+            guard let found = p.evaluate(v), !found.isNull else { return nil }
+            return .value(found)
         }
     }
 

@@ -40,8 +40,8 @@ public struct MappingNormalizer: Normalizer {
         return unknown
     }
 
-    public func normalize(_ payload: JSONValue, webhook: InboundWebhook, source: String) throws(NormalizationError) -> MeetingEvent {
-        let scope = MappingExpression.Scope(document: payload, element: payload, headers: webhook.headers)
+    public func normalize(_ document: JSONDocument, webhook: InboundWebhook, source: String) throws(NormalizationError) -> MeetingEvent {
+        let scope = MappingExpression.Scope(document: document, headers: webhook.headers)
         let name = eventName.evaluate(scope).flatMap(MappingExpression.text) ?? ""
         let rule = rule(for: name)
         let type: EventType
@@ -106,12 +106,11 @@ public struct MappingNormalizer: Normalizer {
         }
     }
 
-    static func elements(_ items: MappingExpression, _ scope: MappingExpression.Scope) -> [JSONValue] {
-        switch items.evaluate(scope) {
-        case .array(let a)?: return a
-        case .object(let o)?: return [.object(o)]
-        default: return []
-        }
+    /// What an `each` iterates: an array's elements, or a single object as one element.
+    static func elements(_ items: MappingExpression, _ scope: MappingExpression.Scope) -> [MappingExpression.Scope.Element] {
+        guard let found = items.locate(scope) else { return [] }
+        if let list = scope.elements(of: found) { return list }
+        return scope.isObject(found) ? [found] : []
     }
 
     static func double(_ v: JSONValue) -> Double? {

@@ -5,9 +5,10 @@
 public import GatewayCore
 
 public protocol Normalizer: Sendable {
-    /// The common event for an already parsed and verified payload. `source` is the configured
-    /// endpoint name. Unknown vendor events must become `provider.unknown`, not errors.
-    func normalize(_ payload: JSONValue, webhook: InboundWebhook, source: String) throws(NormalizationError) -> MeetingEvent
+    /// The common event for an already parsed and verified payload (`document.value` is the whole
+    /// tree; `JSONPath.evaluate(in:from:)` reads single fields without building it). `source` is
+    /// the configured endpoint name. Unknown vendor events must become `provider.unknown`, not errors.
+    func normalize(_ document: JSONDocument, webhook: InboundWebhook, source: String) throws(NormalizationError) -> MeetingEvent
 }
 
 /// Why a verified webhook could not become an event; the runtime answers 400 and logs the reason.

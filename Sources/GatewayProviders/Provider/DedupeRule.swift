@@ -70,7 +70,7 @@ public struct DedupeTemplate: Sendable, CustomStringConvertible {
     /// Renders the key. When a placeholder has no value the body's hash is appended: two different
     /// deliveries must never collapse into one because a field was missing (a lost event is worse
     /// than a duplicate).
-    func render(event: MeetingEvent, payload: JSONValue, webhook: InboundWebhook, deliveryID: String?) -> String {
+    func render(event: MeetingEvent, payload: JSONDocument, webhook: InboundWebhook, deliveryID: String?) -> String {
         var out = ""
         var missing = false
         var hashed = false
@@ -85,7 +85,7 @@ public struct DedupeTemplate: Sendable, CustomStringConvertible {
             case .header(let h):
                 if let v = webhook.headers[h], !v.isEmpty { out += v } else { missing = true }
             case .path(let path):
-                if let v = path.evaluate(payload), let t = MappingExpression.text(v) { out += t } else { missing = true }
+                if let n = path.evaluate(in: payload, from: payload.root), let t = MappingExpression.text(payload.value(at: n)) { out += t } else { missing = true }
             }
         }
         if missing && !hashed { out += "#" + bodyHash() }

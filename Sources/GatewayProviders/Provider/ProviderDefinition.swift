@@ -38,8 +38,8 @@ public struct ProviderDefinition: Sendable {
     /// `stale: true` before the envelope is written.
     public func process(_ webhook: InboundWebhook, source: String, keepRaw: Bool,
                         sessions: SessionStateTracker? = nil, traceparent: String? = nil) throws(NormalizationError) -> ProcessedWebhook {
-        let payload: JSONValue
-        do { payload = try JSON.parse(webhook.body) } catch { throw NormalizationError(.notJSON(error)) }
+        let payload: JSONDocument
+        do { payload = try JSONDocument(parsing: webhook.body) } catch { throw NormalizationError(.notJSON(error)) }
         var event = try normalizer.normalize(payload, webhook: webhook, source: source)
         event.provider = id
         event.source = source

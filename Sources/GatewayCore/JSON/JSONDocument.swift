@@ -1,0 +1,239 @@
+// A validated JSON document kept as its bytes plus one flat token list (see JSONParser): values are
+// found by walking tokens and comparing key bytes, and built as `JSONValue` only when read. A
+// mapping that reads six fields of a webhook body builds six values, not the body's whole tree.
+
+public struct JSONDocument: Sendable {
+    /// A value of the document: the index of its token. `root` is the top-level value.
+    public typealias Node = Int
+
+    public enum Kind: UInt8, Sendable {
+        case null, `false`, `true`, number, string, array, object
+    }
+
+    struct Token: Sendable {
+        var kind: Kind
+        /// For strings: holds a backslash escape, so the bytes need decoding to be read.
+        var escaped: Bool
+        /// For strings: every byte is ASCII (escapes included).
+        var ascii: Bool
+        /// Strings: the first byte after the opening quote; numbers and literals: their first byte.
+        var start: Int
+        /// Strings: bytes between the quotes; numbers and literals: their length; containers:
+        /// the number of members (object) or elements (array).
+        var size: Int
+        /// The token after this value and everything nested in it. An object's tokens are its
+        /// members in order, each a key (a string token) followed by its value.
+        var next: Int
+    }
+
+    /// The document's text (shared with the caller's array, not copied).
+    public let bytes: [UInt8]
+    let tokens: [Token]
+
+    public init(parsing bytes: [UInt8], maxDepth: Int = JSON.defaultMaxDepth) throws(JSONParseError) {
+        if bytes.isEmpty { throw JSONParseError(.empty, at: 0) }
+        let result: Result<[Token], JSONParseError> = bytes.withUnsafeBufferPointer { buf in
+            var p = JSONParser(buf.baseAddress!, count: buf.count, maxDepth: maxDepth)
+            do throws(JSONParseError) { try p.parseDocument() } catch { return .failure(error) }
+            return .success(p.tokens)
+        }
+        self.bytes = bytes
+        tokens = try result.get()
+    }
+
+    public var root: Node { 0 }
+
+    public func kind(_ node: Node) -> Kind { tokens[node].kind }
+
+    /// Members of an object or elements of an array (0 for scalars).
+    public func count(_ node: Node) -> Int {
+        switch tokens[node].kind {
+        case .array, .object: tokens[node].size
+        default: 0
+        }
+    }
+
+    /// The value of the first member named `key` (what `JSONObject`'s subscript finds), or nil
+    /// when `node` is not an object or has no such member.
+    public func member(_ key: String, of node: Node) -> Node? {
+        member(JSONKey(key), of: node)
+    }
+
+    /// `member(_:of:)` for a key prepared once (a compiled path's). Keys are compared as bytes; one
+    /// that is escaped or not ASCII on either side is compared as a String, whose equality
+    /// (canonical equivalence) is what `JSONObject` uses.
+    public func member(_ key: JSONKey, of node: Node) -> Node? {
+        let container = tokens[node]
+        guard container.kind == .object else { return nil }
+        return key.utf8.withUnsafeBufferPointer { k in
+            bytes.withUnsafeBufferPointer { b in
+                var i = node + 1
+                while i < container.next {
+                    let t = tokens[i]
+                    if t.size == k.count && !t.escaped && JSONDocument.sameBytes(b.baseAddress! + t.start, k.baseAddress, k.count) {
+                        return i + 1
+                    }
+                    if t.escaped || !t.ascii || !key.ascii, string(i) == key.text { return i + 1 }
+                    i = tokens[i + 1].next
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Byte equality of `count` bytes (`elementsEqual` here cost ~165 instructions a call: keys
+    /// are a few bytes).
+    @inline(__always)
+    private static func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
+        guard let b else { return count == 0 }
+        var i = 0
+        while i < count {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The element at `index` of an array (negative counts from the end), or nil.
+    public func element(_ index: Int, of node: Node) -> Node? {
+        let container = tokens[node]
+        guard container.kind == .array else { return nil }
+        let position = index < 0 ? container.size + index : index
+        guard position >= 0, position < container.size else { return nil }
+        var e = node + 1
+        for _ in 0..<position { e = tokens[e].next }
+        return e
+    }
+
+    /// The elements of an array, in order.
+    public func elements(of node: Node) -> [Node] {
+        let container = tokens[node]
+        guard container.kind == .array else { return [] }
+        var out: [Node] = []
+        out.reserveCapacity(container.size)
+        var e = node + 1
+        while e < container.next {
+            out.append(e)
+            e = tokens[e].next
+        }
+        return out
+    }
+
+    /// The decoded text of a string value (or object key), nil for other kinds.
+    public func string(_ node: Node) -> String? {
+        let t = tokens[node]
+        guard t.kind == .string else { return nil }
+        return bytes.withUnsafeBufferPointer { b in
+            let raw = UnsafeBufferPointer(rebasing: b[t.start..<(t.start + t.size)])
+            return t.escaped ? JSONDocument.unescape(raw) : String(decoding: raw, as: UTF8.self)
+        }
+    }
+
+    /// The value at `node` as a `JSONValue` (its whole subtree).
+    public func value(at node: Node) -> JSONValue {
+        let t = tokens[node]
+        switch t.kind {
+        case .null: return .null
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .number: return .number(text(t))
+        case .string: return .string(string(node)!)
+        case .array:
+            var items: [JSONValue] = []
+            items.reserveCapacity(t.size)
+            var e = node + 1
+            while e < t.next {
+                items.append(value(at: e))
+                e = tokens[e].next
+            }
+            return .array(items)
+        case .object:
+            var members: [(key: String, value: JSONValue)] = []
+            members.reserveCapacity(t.size)
+            var k = node + 1
+            while k < t.next {
+                members.append((string(k)!, value(at: k + 1)))
+                k = tokens[k + 1].next
+            }
+            return .object(JSONObject(members))
+        }
+    }
+
+    /// The whole document as a `JSONValue`.
+    public var value: JSONValue { value(at: root) }
+
+    private func text(_ t: Token) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[t.start..<(t.start + t.size)]), as: UTF8.self) }
+    }
+
+    /// Decodes the escapes of string bytes the parser already validated.
+    static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        func hex4(_ at: Int) -> UInt32 {
+            var v: UInt32 = 0
+            for k in 0..<4 { v = v << 4 | UInt32(JSONParser.hexValue(raw[at + k]) ?? 0) }
+            return v
+        }
+        while i < raw.count {
+            let b = raw[i]
+            guard b == UInt8(ascii: "\\") else { out.append(b); i += 1; continue }
+            let e = raw[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = hex4(i)
+                i += 4
+                if (0xD800...0xDBFF).contains(scalar) {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4(i + 2) - 0xDC00)
+                    i += 6
+                }
+                appendUTF8(scalar, to: &out)
+            default: out.append(e)  // `"`, `\` and `/` stand for themselves
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | scalar >> 12))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | scalar >> 18))
+            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+}
+
+/// An object key prepared for `JSONDocument.member`: its UTF-8 bytes and whether they are all ASCII.
+/// A class so a compiled path's steps are copied with one retain while it is walked.
+public final class JSONKey: Sendable, Hashable {
+    public let text: String
+    let utf8: [UInt8]
+    let ascii: Bool
+
+    public init(_ text: String) {
+        self.text = text
+        utf8 = Array(text.utf8)
+        ascii = utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    public static func == (a: JSONKey, b: JSONKey) -> Bool { a.text == b.text }
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
+}
