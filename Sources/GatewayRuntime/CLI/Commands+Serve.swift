@@ -27,7 +27,6 @@ extension CLI {
     static func serve(_ args: ParsedArguments, _ env: CLIEnvironment) -> ExitCode {
         // Before any thread exists, so every thread inherits the blocked signal mask.
         SignalWaiter.install()
-        HeapTuning.apply()
         guard let setup = loadSetup(args, env) else { return .config }
         let c = setup.configuration
         let logger = Logger(level: c.log.level, handler: StderrLogHandler(format: c.log.format == .json ? .json : .text))
