@@ -4,12 +4,14 @@
 // Here an append is a capacity check and a memcpy. Copy-on-write keeps value semantics.
 
 public struct ByteBuffer: @unchecked Sendable {
-    /// Owns the memory. Immutable: count and capacity live in the struct, so appends touch no class
-    /// property (each would cost a dynamic exclusivity check).
-    private final class Allocation {
-        let base: UnsafeMutablePointer<UInt8>
-        init(capacity: Int) { base = .allocate(capacity: capacity) }
-        deinit { base.deallocate() }
+    /// Owns the memory, allocated in the same block as the object (one malloc per buffer, not
+    /// two). Count and capacity live in the struct, so appends touch no class property (each would
+    /// cost a dynamic exclusivity check); the bytes' address is fixed for the object's lifetime.
+    private final class Allocation: ManagedBuffer<Void, UInt8> {
+        static func make(capacity: Int) -> (Allocation, UnsafeMutablePointer<UInt8>) {
+            let a = unsafeDowncast(Allocation.create(minimumCapacity: capacity) { _ in }, to: Allocation.self)
+            return (a, a.withUnsafeMutablePointerToElements { $0 })
+        }
     }
 
     /// Why `@unchecked Sendable` is safe: the memory is only written through `reserve`, which first
@@ -22,8 +24,7 @@ public struct ByteBuffer: @unchecked Sendable {
 
     public init(capacity: Int = 256) {
         self.capacity = max(16, capacity)
-        allocation = Allocation(capacity: self.capacity)
-        base = allocation.base
+        (allocation, base) = Allocation.make(capacity: self.capacity)
     }
 
     /// Bytes it can hold before it must grow.
@@ -55,10 +56,10 @@ public struct ByteBuffer: @unchecked Sendable {
 
     private mutating func grow(_ n: Int) {
         let newCapacity = count + n > capacity ? max(count + n, capacity * 2) : capacity
-        let fresh = Allocation(capacity: newCapacity)
-        fresh.base.update(from: base, count: count)
+        let (fresh, freshBase) = Allocation.make(capacity: newCapacity)
+        freshBase.update(from: base, count: count)
         allocation = fresh
-        base = fresh.base
+        base = freshBase
         capacity = newCapacity
     }
 
