@@ -9,6 +9,21 @@ import Testing
         #expect(Hex.encode(sha256(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
+    @Test(arguments: DigestAlgorithm.allCases)
+    func aDigestFedInPartsEqualsTheOneShotDigestOfTheirConcatenation(_ algorithm: DigestAlgorithm) {
+        // FIPS 180 "abc" vectors for the one-shot side, so both paths are pinned, not just equal.
+        let abc = ["sha1": "a9993e364706816aba3e25717850c26c9cd0d89d",
+                   "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+                   "sha512": "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"]
+        #expect(Hex.encode(digest(algorithm, Array("abc".utf8))) == abc[algorithm.rawValue])
+        let parts = ["", "recall", "\n", "", String(repeating: "msg_2abc", count: 40), "é"]
+        var d = Digester(algorithm)
+        for p in parts { d.update(p) }
+        let streamed = d.finish { Array($0) }
+        #expect(streamed == digest(algorithm, Array(parts.joined().utf8)))
+        #expect(streamed.count == algorithm.outputLength)
+    }
+
     @Test func constantTimeEqualsComparesLengthThenBytes() {
         #expect(constantTimeEquals([1, 2, 3], [1, 2, 3]))
         #expect(constantTimeEquals([], []))

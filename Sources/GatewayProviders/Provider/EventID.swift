@@ -6,17 +6,17 @@ import GatewayCrypto
 public enum EventID {
     /// `evt_` + the first 26 characters of base32(SHA-256(source + "\n" + dedupeKey)): 130 bits.
     public static func make(source: String, dedupeKey: String) -> String {
-        var input = [UInt8]()
-        input.reserveCapacity(source.utf8.count + 1 + dedupeKey.utf8.count)
-        input.append(contentsOf: source.utf8)
-        input.append(0x0A)
-        input.append(contentsOf: dedupeKey.utf8)
-        let digest = sha256(input)
-        // Written in place, one allocation: the prefix array, the whole base32 string and the
-        // conversions between them cost four more per webhook.
-        return String(unsafeUninitializedCapacity: 30) { out in
-            _ = UnsafeMutableBufferPointer(rebasing: out[0..<4]).initialize(from: "evt_".utf8)
-            return 4 + digest.withUnsafeBytes { Base32.write($0, to: UnsafeMutableBufferPointer(rebasing: out[4...])) }
+        var digester = Digester(.sha256)
+        digester.update(source)
+        digester.update("\n")
+        digester.update(dedupeKey)
+        // Written in place, one allocation (the string): the input and digest arrays, the prefix
+        // array, the whole base32 string and the conversions between them cost six more.
+        return digester.finish { digest in
+            String(unsafeUninitializedCapacity: 30) { out in
+                _ = UnsafeMutableBufferPointer(rebasing: out[0..<4]).initialize(from: "evt_".utf8)
+                return 4 + Base32.write(digest, to: UnsafeMutableBufferPointer(rebasing: out[4...]))
+            }
         }
     }
 }
