@@ -140,8 +140,11 @@ public struct JSONWriter: Sendable {
     /// included) passes through unchanged. Runs of plain bytes are copied in one append.
     private mutating func appendQuoted(_ s: String) {
         out.append(0x22)
-        var copy = s
-        copy.withUTF8 { appendEscaped($0) }
+        // Native strings are contiguous UTF-8: read in place, without the copy `withUTF8` needs.
+        if s.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
+            var copy = s
+            copy.withUTF8 { appendEscaped($0) }
+        }
         out.append(0x22)
     }
 

@@ -26,11 +26,8 @@ struct ByteWriter {
     mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
 
     mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { utf8 in
-            u32(UInt32(utf8.count))
-            out.append(utf8)
-        }
+        u32(UInt32(s.utf8.count))
+        out.append(utf8: s)
     }
 
     mutating func optionalString(_ s: String?) {
