@@ -5,13 +5,15 @@
 #if canImport(GatewayCore)
 import GatewayCore
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 enum HTTPHeadDecoder {
     static func decode(_ bytes: UnsafeRawBufferPointer, maxHeaders: Int) throws(HTTPParseError) -> (HTTPRequestHead, HTTPRequestFraming) {
         // Lines end at LF; the parser guaranteed each LF follows a CR. A lone CR elsewhere stays in
         // the line and is refused by the byte checks below.
-        var lineEnd = 0
-        while bytes[lineEnd + 1] != 0x0A { lineEnd += 1 }
+        let lineEnd = try crBeforeNextLF(bytes, from: 0)
         let (method, target, version) = try decodeRequestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
 
         var headers = HeaderFields(capacity: 16)
@@ -25,8 +27,7 @@ enum HTTPHeadDecoder {
 
         var start = lineEnd + 2
         while true {
-            var end = start
-            while bytes[end + 1] != 0x0A { end += 1 }
+            let end = try crBeforeNextLF(bytes, from: start)
             if end == start { break }  // the empty line closing the head
             let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             let (name, value) = try decodeField(line)
@@ -134,6 +135,17 @@ enum HTTPHeadDecoder {
     }
 
     // MARK: header fields (RFC 9112 §5)
+
+    /// The end of the line starting at `start`: the index of the CR before its LF. memchr, since a
+    /// byte loop over the head was ~1 400 instructions a request (a W1 head is ~200 bytes).
+    @inline(__always)
+    private static func crBeforeNextLF(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(HTTPParseError) -> Int {
+        let from = start + 1
+        guard from < bytes.count, let lf = memchr(bytes.baseAddress! + from, 0x0A, bytes.count - from) else {
+            throw .badRequest("unterminated head")  // the parser hands over complete heads only
+        }
+        return UnsafeRawPointer(lf) - UnsafeRawPointer(bytes.baseAddress!) - 1
+    }
 
     private static func decodeField(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) -> (String, String) {
         var colon = 0
