@@ -24,28 +24,34 @@ public struct JSONWriter: Sendable {
 
     /// Writes `"key":` for a key written in the source (no escaping needed, so none is scanned
     /// for: the envelope writes about thirty of these per webhook); the next call writes its value.
+    /// One reservation for the comma, quotes, key and colon: four appends cost ~175 instructions.
     public mutating func key(_ key: StaticString) {
         assert(!UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount).contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C },
                "JSONWriter.key: a literal key must not need escaping")
-        separator()
-        out.append(0x22)
-        out.append(key)
-        out.append(0x22)
-        out.append(0x3A)
+        let n = key.utf8CodeUnitCount, comma = needsComma
+        out.append(maxCount: n + 4) { p in
+            var i = 0
+            if comma { p[0] = 0x2C; i = 1 }
+            p[i] = 0x22
+            let k = key.utf8Start
+            for j in 0..<n { p[i + 1 + j] = k[j] }
+            p[i + n + 1] = 0x22
+            p[i + n + 2] = 0x3A
+            return i + n + 3
+        }
         needsComma = false
     }
 
     /// Writes `"key":` for a key known only at run time (escaped as needed).
     public mutating func key(escaping key: String) {
-        separator()
-        appendQuoted(key)
+        appendQuoted(key, afterComma: needsComma)
         out.append(0x3A)
         needsComma = false
     }
 
     // MARK: values
 
-    public mutating func string(_ value: String) { separator(); appendQuoted(value); needsComma = true }
+    public mutating func string(_ value: String) { appendQuoted(value, afterComma: needsComma); needsComma = true }
     public mutating func null() { separator(); ascii("null"); needsComma = true }
     public mutating func bool(_ value: Bool) { separator(); ascii(value ? "true" : "false"); needsComma = true }
     public mutating func int(_ value: Int64) { separator(); appendInteger(value); needsComma = true }
@@ -138,14 +144,47 @@ public struct JSONWriter: Sendable {
 
     /// Quotes and escapes per RFC 8259 §7: `"`, `\` and U+0000–U+001F; everything else (UTF-8
     /// included) passes through unchanged. Runs of plain bytes are copied in one append.
-    private mutating func appendQuoted(_ s: String) {
-        out.append(0x22)
+    /// `afterComma`: a comma goes first (the separator before a member or element).
+    private mutating func appendQuoted(_ s: String, afterComma: Bool) {
         // Native strings are contiguous UTF-8: read in place, without the copy `withUTF8` needs.
-        if s.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
+        if s.utf8.withContiguousStorageIfAvailable({ appendQuoted($0, afterComma: afterComma) }) == nil {
             var copy = s
-            copy.withUTF8 { appendEscaped($0) }
+            copy.withUTF8 { appendQuoted($0, afterComma: afterComma) }
         }
+    }
+
+    private mutating func appendQuoted(_ u: UnsafeBufferPointer<UInt8>, afterComma: Bool) {
+        // Most values need no escape: then comma, quotes and bytes go in with one reservation.
+        if !JSONWriter.containsEscape(u) {
+            out.append(maxCount: u.count + 3) { p in
+                var i = 0
+                if afterComma { p[0] = 0x2C; i = 1 }
+                p[i] = 0x22
+                if let base = u.baseAddress { (p + i + 1).update(from: base, count: u.count) }
+                p[i + u.count + 1] = 0x22
+                return i + u.count + 2
+            }
+            return
+        }
+        if afterComma { out.append(0x2C) }
         out.append(0x22)
+        appendEscaped(u)
+        out.append(0x22)
+    }
+
+    private static func containsEscape(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = u.baseAddress else { return false }
+        var i = 0
+        while i + 8 <= u.count {
+            if needsEscape(WordScan.load(base + i)) { return true }
+            i += 8
+        }
+        while i < u.count {
+            let b = base[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C { return true }
+            i += 1
+        }
+        return false
     }
 
     private mutating func appendEscaped(_ u: UnsafeBufferPointer<UInt8>) {
