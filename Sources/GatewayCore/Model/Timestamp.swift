@@ -79,11 +79,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         two(secOfDay % 60)
         if digits > 0 {
             byte(0x2E)
-            var divisor = 100_000_000
-            for _ in 0..<digits {
-                byte(UInt8(0x30 + frac / divisor % 10))
-                divisor /= 10
+            // All nine digits, last first (division by the constant 10 is a multiply; by a
+            // running divisor it was a real division per digit); then keep the first `digits`.
+            var f = frac
+            for k in stride(from: 8, through: 0, by: -1) {
+                p[n + k] = UInt8(0x30 + f % 10)
+                f /= 10
             }
+            n += digits
         }
         byte(0x5A)
         return n
