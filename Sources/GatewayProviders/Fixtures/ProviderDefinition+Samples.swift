@@ -1,7 +1,7 @@
 // Realistic payloads for `webhook-gateway send`: taken from the provider file's own accepted
 // fixtures, so playing the vendor works for user-added providers too.
 
-public import GatewayCore
+import GatewayCore
 
 extension ProviderDefinition {
     /// The vendor event names that have an accepted (`verdict: ok`) fixture, in file order.
