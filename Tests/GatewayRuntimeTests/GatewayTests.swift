@@ -197,9 +197,13 @@ final class RunningGatewayHarness: @unchecked Sendable {  // used from one test 
         let metrics = try g.client.send(HTTPClientRequest(method: "GET", url: HTTPURL("http://127.0.0.1:\(g.ports.webhooks)/metrics")!))
         let text = Self.text(metrics)
         for name in ["gateway_requests_total", "gateway_verification_failures_total", "gateway_ingest_duration_seconds_bucket",
-                     "gateway_journal_fsyncs_total", "gateway_journal_rollovers_total", "gateway_journal_prepared_rollovers_total", "gateway_journal_fsync_duration_seconds_bucket", "gateway_journal_batch_records_bucket", "gateway_delivery_queue_depth", "gateway_delivery_attempts_total", "gateway_delivery_duration_seconds", "gateway_delivery_oldest_undelivered_seconds", "gateway_delivery_dead_letters", "gateway_delivery_paused", "process_resident_memory_bytes", "gateway_heap_in_use_bytes", "gateway_heap_held_bytes", "gateway_build_info", "gateway_open_connections"] {
+                     "gateway_journal_fsyncs_total", "gateway_journal_rollovers_total", "gateway_journal_prepared_rollovers_total", "gateway_journal_fsync_duration_seconds_bucket", "gateway_journal_batch_records_bucket", "gateway_delivery_queue_depth", "gateway_delivery_attempts_total", "gateway_delivery_duration_seconds", "gateway_delivery_oldest_undelivered_seconds", "gateway_delivery_dead_letters", "gateway_delivery_paused", "process_resident_memory_bytes", "gateway_heap_in_use_bytes", "gateway_heap_held_bytes", "gateway_build_info", "gateway_open_connections", "gateway_event_loop_round_seconds_bucket"] {
             #expect(text.contains(name), "\(name) missing")
         }
+        // The two webhooks were read, handled and answered in rounds that ended before this scrape.
+        let rounds = text.split(separator: "\n").first { $0.hasPrefix("gateway_event_loop_round_seconds_count") }
+            .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } } ?? 0
+        #expect(rounds >= 2, "\(rounds) event-loop rounds counted")
         #expect(text.contains(#"gateway_verification_failures_total{source="recall",reason="missing_header"} 1"#))
         let file = g.directory + "/metrics.txt"
         try text.write(toFile: file, atomically: true, encoding: .utf8)

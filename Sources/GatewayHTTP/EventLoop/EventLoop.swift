@@ -128,7 +128,12 @@ final class EventLoop: @unchecked Sendable {
                     }
                 }
             }
-            if n > 0 { handler.eventLoopDidProcessEvents() }
+            if n > 0 {
+                handler.eventLoopDidProcessEvents()
+                if let histogram = settings.roundSeconds {
+                    histogram.observe(Double(MonotonicClock.now() &- now) / 1e9)
+                }
+            }
             if now >= nextTick {
                 checkDeadlines()
                 nextTick = now &+ settings.tick

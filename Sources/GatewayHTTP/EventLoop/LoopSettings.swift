@@ -1,5 +1,7 @@
 // The configuration as a loop uses it: durations pre-converted to monotonic nanoseconds (0 = off).
 
+import GatewayCore
+
 struct LoopSettings: Sendable {
     var parserLimits: HTTPParserLimits
     var headerTimeout: UInt64
@@ -18,6 +20,7 @@ struct LoopSettings: Sendable {
     /// How often deadlines are checked: a fraction of the shortest timeout, 5 ms to 100 ms.
     var tick: UInt64
     var tls: (any TLSServerContext)?
+    var roundSeconds: Histogram?
 
     init(_ c: HTTPServerConfiguration) {
         parserLimits = HTTPParserLimits(headerLimit: c.headerLimit, maxHeaders: c.maxHeaders)
@@ -31,5 +34,6 @@ struct LoopSettings: Sendable {
         let shortest: UInt64 = [headerTimeout, bodyTimeout, idleTimeout, responseTimeout].filter { $0 > 0 }.min() ?? 1_000_000_000
         tick = min(100_000_000, max(5_000_000, shortest / 8))
         tls = c.tls
+        roundSeconds = c.roundSeconds
     }
 }

@@ -1,6 +1,8 @@
 // Limits and timeouts of the HTTP server (`server:` in gateway.yaml). Plain values with defaults;
 // the runtime decodes the YAML and fills this in. Durations are in seconds.
 
+public import GatewayCore
+
 public struct HTTPServerConfiguration: Sendable {
     /// Address to bind (`0.0.0.0`, `::`, `127.0.0.1`, or a name resolved once at start).
     public var host: String
@@ -34,6 +36,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var backlog: Int
     /// TLS termination; nil serves plaintext.
     public var tls: (any TLSServerContext)?
+    /// When set, every event-loop round (the work between two `epoll_wait`s: reading, handling,
+    /// committing and answering what became ready) is observed here, in seconds. A request waits
+    /// for the rounds it lands in, so long rounds are where latency tails come from.
+    public var roundSeconds: Histogram?
 
     public init(
         host: String = "0.0.0.0", port: Int = 8080, eventLoops: Int = HTTPServerConfiguration.coreCount,

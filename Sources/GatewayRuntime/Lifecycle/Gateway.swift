@@ -57,7 +57,11 @@ final class Gateway: Sendable {
             graph: setup.graph, journal: journal, dedupe: dedupe, sessions: SessionStateTracker(),
             registry: registry, metrics: IngressMetrics(registry: registry), health: health,
             logger: logger.with("component", "ingress"), maxInFlight: c.server.maxInFlight)
-        server = HTTPServer(configuration: try Gateway.serverConfiguration(c.server), handler: ingress, logger: logger.with("component", "http"))
+        var serverConfiguration = try Gateway.serverConfiguration(c.server)
+        serverConfiguration.roundSeconds = registry.histogram(
+            "gateway_event_loop_round_seconds",
+            "Work done between two waits of a webhook event loop (read, handle, journal, answer); a request waits for the rounds it lands in.").labels()
+        server = HTTPServer(configuration: serverConfiguration, handler: ingress, logger: logger.with("component", "http"))
         if let token = c.admin.enabledToken {
             admin = HTTPServer(
                 configuration: HTTPServerConfiguration(host: c.admin.listen.host, port: c.admin.listen.port, eventLoops: 1, maxConnections: 64),
