@@ -27,7 +27,7 @@ import Glibc
         #expect(try send(0) == 200)
         // Fill the file system.
         let filler = mountPoint + "/filler"
-        FileManager.default.createFile(atPath: filler, contents: nil)
+        _ = FileManager.default.createFile(atPath: filler, contents: nil)  // FileHandle below fails loudly if not
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: filler))
         let chunk = Data(count: 64 * 1024)
         while (try? handle.write(contentsOf: chunk)) != nil {}
