@@ -21,7 +21,7 @@ enum Binary {
     /// chatty child can never block on a full pipe).
     static func run(_ arguments: [String], timeout: Double) throws -> (status: Int32, output: String) {
         let outPath = NSTemporaryDirectory() + "e2e-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)  // FileHandle below fails loudly if not
         defer { try? FileManager.default.removeItem(atPath: outPath) }
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let p = Process()
