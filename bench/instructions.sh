@@ -4,6 +4,7 @@
 # single changes are compared (A/B two binaries). User space only: kernel work is not counted.
 #
 #   bench/instructions.sh [BINARY] [REQUESTS]     (default: release build, 2000)
+# Environment: FSYNC=never|always|interval (the gateway's storage.fsync, default never).
 #
 # Starts BINARY under valgrind --tool=callgrind on bench/w1.sh's configuration (file sink), sends a
 # warm-up pool, zeroes the counters, sends REQUESTS fresh W1 webhooks over 8 keep-alive connections
@@ -30,7 +31,7 @@ VG=
 cleanup() { [ -n "$VG" ] && kill "$VG" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 source "$ROOT/bench/gateway-config.sh"
-write_config "$WORK/gateway.yaml" "$PORT" never "$WORK/data"
+write_config "$WORK/gateway.yaml" "$PORT" "${FSYNC:-never}" "$WORK/data"
 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" --dump-instr=no --collect-jumps=no \
   "$BIN" serve --config "$WORK/gateway.yaml" 2>"$WORK/valgrind.log" &
 VG=$!
