@@ -37,8 +37,10 @@ struct JSONParser {
         p = base
         end = count
         self.maxDepth = maxDepth
-        // About one token per 8 bytes of a typical webhook body; more just grows once or twice.
-        tokens.reserveCapacity(count / 8 + 4)
+        // About one token per 8 bytes of a typical webhook body, more just grows once or twice; at
+        // most 256 up front (8 KiB): a 64 KiB transcript may hold 20 tokens, and reserving 8 192 of
+        // them was a 256 KiB allocation per request.
+        tokens.reserveCapacity(min(count / 8 + 4, 256))
     }
 
     mutating func parseDocument() throws(JSONParseError) {
