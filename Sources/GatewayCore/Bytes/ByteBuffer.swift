@@ -83,11 +83,7 @@ public struct ByteBuffer: @unchecked Sendable {
 
     /// The string's UTF-8, unchanged.
     public mutating func append(utf8 string: String) {
-        // Native strings are contiguous UTF-8: read in place, without the copy `withUTF8` needs.
-        if string.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
-            var s = string
-            s.withUTF8 { append($0) }
-        }
+        string.withUTF8Bytes { append($0) }
     }
 
     /// Lets `write` fill at most `maxCount` bytes in place; it returns how many it wrote.

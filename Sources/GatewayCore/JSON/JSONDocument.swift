@@ -194,30 +194,12 @@ public struct JSONDocument: Sendable {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4(i + 2) - 0xDC00)
                     i += 6
                 }
-                appendUTF8(scalar, to: &out)
+                // Validated by the parser: a scalar value, surrogates already paired.
+                UTF8.encode(Unicode.Scalar(scalar)!) { out.append($0) }
             default: out.append(e)  // `"`, `\` and `/` stand for themselves
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | scalar >> 6))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | scalar >> 12))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        default:
-            out.append(UInt8(0xF0 | scalar >> 18))
-            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        }
     }
 }
 

@@ -143,19 +143,16 @@ public struct JSONWriter: Sendable {
     }
 
     /// Quotes and escapes per RFC 8259 §7: `"`, `\` and U+0000–U+001F; everything else (UTF-8
-    /// included) passes through unchanged. Runs of plain bytes are copied in one append.
-    /// `afterComma`: a comma goes first (the separator before a member or element).
+    /// included) passes through unchanged. `afterComma`: a comma goes first (the separator before
+    /// a member or element).
     private mutating func appendQuoted(_ s: String, afterComma: Bool) {
-        // Native strings are contiguous UTF-8: read in place, without the copy `withUTF8` needs.
-        if s.utf8.withContiguousStorageIfAvailable({ appendQuoted($0, afterComma: afterComma) }) == nil {
-            var copy = s
-            copy.withUTF8 { appendQuoted($0, afterComma: afterComma) }
-        }
+        s.withUTF8Bytes { appendQuoted($0, afterComma: afterComma) }
     }
 
     private mutating func appendQuoted(_ u: UnsafeBufferPointer<UInt8>, afterComma: Bool) {
+        let first = JSONWriter.nextEscape(u, from: 0)
         // Most values need no escape: then comma, quotes and bytes go in with one reservation.
-        if !JSONWriter.containsEscape(u) {
+        if first == u.count {
             out.append(maxCount: u.count + 3) { p in
                 var i = 0
                 if afterComma { p[0] = 0x2C; i = 1 }
@@ -168,37 +165,33 @@ public struct JSONWriter: Sendable {
         }
         if afterComma { out.append(0x2C) }
         out.append(0x22)
-        appendEscaped(u)
+        appendEscaped(u, firstEscape: first)
         out.append(0x22)
     }
 
-    private static func containsEscape(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = u.baseAddress else { return false }
-        var i = 0
-        while i + 8 <= u.count {
-            if needsEscape(WordScan.load(base + i)) { return true }
-            i += 8
-        }
+    /// The index of the first byte at or after `from` that must be escaped, or `u.count`: eight
+    /// bytes at a time while none does (most values are plain ASCII).
+    private static func nextEscape(_ u: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard let base = u.baseAddress else { return u.count }
+        var i = from
+        while i + 8 <= u.count, !needsEscape(WordScan.load(base + i)) { i += 8 }
         while i < u.count {
             let b = base[i]
-            if b < 0x20 || b == 0x22 || b == 0x5C { return true }
+            if b < 0x20 || b == 0x22 || b == 0x5C { return i }
             i += 1
         }
-        return false
+        return u.count
     }
 
-    private mutating func appendEscaped(_ u: UnsafeBufferPointer<UInt8>) {
+    /// The bytes of `u` with each byte that needs it escaped; runs of plain bytes are copied in
+    /// one append.
+    private mutating func appendEscaped(_ u: UnsafeBufferPointer<UInt8>, firstEscape: Int) {
         guard let base = u.baseAddress else { return }
-        let n = u.count
         var runStart = 0
-        var i = 0
-        while i < n {
-            // Eight bytes at a time while none needs escaping: most values are plain ASCII.
-            while i + 8 <= n, !JSONWriter.needsEscape(WordScan.load(base + i)) { i += 8 }
-            guard i < n else { break }
-            let b = base[i]
-            if b >= 0x20 && b != 0x22 && b != 0x5C { i += 1; continue }
+        var i = firstEscape
+        while i < u.count {
             if i > runStart { out.append(UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+            let b = base[i]
             out.append(0x5C)
             switch b {
             case 0x22: out.append(0x22)
@@ -213,10 +206,10 @@ public struct JSONWriter: Sendable {
                 out.append(UInt8(ascii: "u")); out.append(0x30); out.append(0x30)
                 out.append(h[Int(b >> 4)]); out.append(h[Int(b & 0xF)])
             }
-            i += 1
-            runStart = i
+            runStart = i + 1
+            i = JSONWriter.nextEscape(u, from: runStart)
         }
-        if n > runStart { out.append(UnsafeBufferPointer(start: base + runStart, count: n - runStart)) }
+        if u.count > runStart { out.append(UnsafeBufferPointer(start: base + runStart, count: u.count - runStart)) }
     }
 }
 

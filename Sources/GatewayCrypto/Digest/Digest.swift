@@ -7,12 +7,9 @@ public func sha256(_ bytes: [UInt8]) -> [UInt8] {
 
 /// The digest of `bytes` under `algorithm`.
 public func digest(_ algorithm: DigestAlgorithm, _ bytes: [UInt8]) -> [UInt8] {
-    var state = HashState(algorithm)
-    bytes.withUnsafeBytes { state.update($0) }
-    return [UInt8](unsafeUninitializedCapacity: algorithm.outputLength) { out, count in
-        state.finish(into: out.baseAddress!)
-        count = algorithm.outputLength
-    }
+    var digester = Digester(algorithm)
+    bytes.withUnsafeBytes { digester.update($0) }
+    return digester.finish { Array($0) }
 }
 
 /// A digest fed in parts and read without allocating: for hashes computed per request (event
@@ -22,10 +19,7 @@ public struct Digester {
 
     public init(_ algorithm: DigestAlgorithm) { state = HashState(algorithm) }
 
-    public mutating func update(_ text: String) {
-        var text = text
-        text.withUTF8 { state.update(UnsafeRawBufferPointer($0)) }
-    }
+    public mutating func update(_ text: String) { state.update(text) }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) { state.update(bytes) }
 

@@ -17,6 +17,15 @@ struct HashState {
         copenssl_sha_update(algorithm.shimSelector, &state, bytes.baseAddress, bytes.count)
     }
 
+    /// Feeds the UTF-8 bytes of `text`.
+    mutating func update(_ text: String) {
+        // Read in place when the string is native (no copy for `withUTF8`, which is mutating).
+        if text.utf8.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) == nil {
+            var copy = text
+            copy.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
     /// Writes `algorithm.outputLength` bytes to `out`; the state is spent afterwards.
     mutating func finish(into out: UnsafeMutablePointer<UInt8>) {
         copenssl_sha_final(algorithm.shimSelector, &state, out)

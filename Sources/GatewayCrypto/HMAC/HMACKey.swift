@@ -61,10 +61,7 @@ public struct HMACStream: ~Copyable {
     }
 
     /// Feeds the UTF-8 bytes of `text`.
-    public mutating func update(_ text: String) {
-        var text = text
-        text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
-    }
+    public mutating func update(_ text: String) { hash.update(text) }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         hash.update(bytes)

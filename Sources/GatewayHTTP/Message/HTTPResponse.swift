@@ -17,14 +17,14 @@ public struct HTTPResponse: Sendable {
 
     /// A `text/plain; charset=utf-8` response; error responses use this with a short body.
     public static func text(_ status: Int, _ text: String, headers: HeaderFields = HeaderFields()) -> HTTPResponse {
-        var h = headers.isEmpty ? HeaderFields(capacity: 2) : headers  // room for the request id too
+        var h = headers
         h.add("content-type", "text/plain; charset=utf-8", nameIsLowercase: true)
         return HTTPResponse(status: status, headers: h, body: Array(text.utf8))
     }
 
     /// An `application/json` response from already-encoded bytes.
     public static func json(_ status: Int, _ body: [UInt8], headers: HeaderFields = HeaderFields()) -> HTTPResponse {
-        var h = headers.isEmpty ? HeaderFields(capacity: 2) : headers  // room for the request id too
+        var h = headers
         h.add("content-type", "application/json", nameIsLowercase: true)
         return HTTPResponse(status: status, headers: h, body: body)
     }

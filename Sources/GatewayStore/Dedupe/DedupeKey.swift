@@ -21,8 +21,7 @@ public struct DedupeKey: Hashable, Sendable {
     }
 
     public init(_ key: String) {
-        var key = key  // withUTF8 is mutating: it makes a bridged string contiguous first
-        let (high, low) = key.withUTF8 { DedupeKey.murmur3(UnsafeRawBufferPointer($0)) }
+        let (high, low) = key.withUTF8Bytes { DedupeKey.murmur3(UnsafeRawBufferPointer($0)) }
         self.init(high: high, low: low)
     }
 
