@@ -4,7 +4,8 @@
 # single changes are compared (A/B two binaries). User space only: kernel work is not counted.
 #
 #   bench/instructions.sh [BINARY] [REQUESTS]     (default: release build, 2000)
-# Environment: FSYNC=never|always|interval (the gateway's storage.fsync, default never).
+# Environment: FSYNC=never|always|interval (the gateway's storage.fsync, default never), PORT (18095;
+# another port lets two counts run side by side).
 #
 # Starts BINARY under valgrind --tool=callgrind on bench/w1.sh's configuration (file sink), sends a
 # warm-up pool, zeroes the counters, sends REQUESTS fresh W1 webhooks over 8 keep-alive connections
@@ -26,7 +27,7 @@ else
   BIN="$1"
 fi
 WORK="$(mktemp -d /tmp/gw-instructions.XXXXXX)"
-PORT=18095
+PORT="${PORT:-18095}"
 VG=
 cleanup() { [ -n "$VG" ] && kill "$VG" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
