@@ -27,4 +27,17 @@ import Testing
             #expect(throws: JSONPath.SyntaxError.self, "\(bad)") { try JSONPath.compile(bad) }
         }
     }
+
+    /// Paths are values: equal when compiled from the same text (separately), whatever object
+    /// holds their compiled steps, and usable as set members and dictionary keys.
+    @Test func comparesByTextAndComponents() throws {
+        let a = try JSONPath.compile("data.words[1].t"), b = try JSONPath.compile("data.words[1].t")
+        #expect(a == b)
+        #expect(a.hashValue == b.hashValue)
+        #expect(a != (try JSONPath.compile("data.words[0].t")))
+        #expect(Set([a, b, try JSONPath.compile("$.data.bot.id")]).count == 2)
+        let document = try JSONDocument(parsing: Array(#"{"data":{"words":[{"t":"a"},{"t":"b"}]}}"#.utf8))
+        let node = try #require(b.evaluate(in: document, from: document.root))
+        #expect(document.value(at: node) == .string("b"))
+    }
 }

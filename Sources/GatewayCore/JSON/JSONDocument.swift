@@ -204,7 +204,7 @@ public struct JSONDocument: Sendable {
 }
 
 /// An object key prepared for `JSONDocument.member`: its UTF-8 bytes and whether they are all ASCII.
-/// A class so a compiled path's steps are copied with one retain while it is walked.
+/// A class so a compiled path owns each key once and walks its steps without reference counting.
 public final class JSONKey: Sendable, Hashable {
     public let text: String
     let utf8: [UInt8]

@@ -8,26 +8,55 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         case index(Int)
     }
 
-    public let components: [Component]
-    /// The text the path was compiled from, for messages.
-    public let text: String
-    /// The components with their keys prepared for `JSONDocument.member`.
-    private let steps: [Step]
+    /// Everything compiled, in one object: mappings copy a path out of their expression tree on
+    /// every evaluation, and a struct of three arrays and a string cost four retains a copy.
+    private let compiled: Compiled
 
-    private enum Step: Sendable, Hashable {
-        case key(JSONKey)
+    public var components: [Component] { compiled.components }
+    /// The text the path was compiled from, for messages.
+    public var text: String { compiled.text }
+
+    private final class Compiled: Sendable {
+        let components: [Component]
+        let text: String
+        /// The components with their keys prepared for `JSONDocument.member`. The keys are held
+        /// unretained: `keys` owns them, so walking a path costs no reference counting.
+        let steps: [Step]
+        let keys: [JSONKey]
+
+        init(components: [Component], text: String) {
+            self.components = components
+            self.text = text
+            var keys: [JSONKey] = []
+            steps = components.map {
+                switch $0 {
+                case .key(let k):
+                    keys.append(JSONKey(k))
+                    return .key(Unmanaged.passUnretained(keys[keys.count - 1]))
+                case .index(let n):
+                    return .index(n)
+                }
+            }
+            self.keys = keys
+        }
+    }
+
+    private enum Step: Sendable {
+        case key(Unmanaged<JSONKey>)
         case index(Int)
     }
 
     public init(components: [Component], text: String) {
-        self.components = components
-        self.text = text
-        steps = components.map {
-            switch $0 {
-            case .key(let k): .key(JSONKey(k))
-            case .index(let n): .index(n)
-            }
-        }
+        compiled = Compiled(components: components, text: text)
+    }
+
+    public static func == (a: JSONPath, b: JSONPath) -> Bool {
+        a.compiled === b.compiled || (a.components == b.components && a.text == b.text)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(components)
+        hasher.combine(text)
     }
 
     public var description: String { text }
@@ -108,16 +137,18 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// The node at this path from `node` of `document`, or nil when any step is missing or of the
     /// wrong kind: `evaluate(_:)` without building the values on the way.
     public func evaluate(in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
-        var current = node
-        for step in steps {
-            let next: JSONDocument.Node?
-            switch step {
-            case .key(let k): next = document.member(k, of: current)
-            case .index(let n): next = document.element(n, of: current)
+        compiled.steps.withUnsafeBufferPointer { steps in
+            var current = node
+            for i in steps.indices {
+                let next: JSONDocument.Node?
+                switch steps[i] {
+                case .key(let k): next = k._withUnsafeGuaranteedRef { document.member($0, of: current) }
+                case .index(let n): next = document.element(n, of: current)
+                }
+                guard let next else { return nil }
+                current = next
             }
-            guard let next else { return nil }
-            current = next
+            return current
         }
-        return current
     }
 }
