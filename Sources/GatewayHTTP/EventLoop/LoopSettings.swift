@@ -1,26 +1,28 @@
 // The configuration as a loop uses it: durations pre-converted to monotonic nanoseconds (0 = off).
+// A class of constants: connections read a setting or two per request through their loop, and
+// reading a field of a struct stored in a class copied the whole struct (seven retains a request, in callgrind).
 
 import GatewayCore
 
-struct LoopSettings: Sendable {
-    var parserLimits: HTTPParserLimits
-    var headerTimeout: UInt64
-    var bodyTimeout: UInt64
-    var idleTimeout: UInt64
-    var responseTimeout: UInt64
-    var maxRequestsPerConnection: Int
-    var maxConnections: Int
+final class LoopSettings: Sendable {
+    let parserLimits: HTTPParserLimits
+    let headerTimeout: UInt64
+    let bodyTimeout: UInt64
+    let idleTimeout: UInt64
+    let responseTimeout: UInt64
+    let maxRequestsPerConnection: Int
+    let maxConnections: Int
     /// How long a closing connection keeps draining the peer's unread bytes after its last response,
     /// so the kernel does not answer them with a RST that destroys that response in flight.
-    var lingerTimeout: UInt64 = 1_000_000_000
+    let lingerTimeout: UInt64 = 1_000_000_000
     /// Requests read ahead of their responses on one connection; past this, reading pauses.
-    var maxPipelined = 32
+    let maxPipelined = 32
     /// Largest size a connection's read buffer grows to (always larger than the header limit).
-    var readBufferSize: Int
+    let readBufferSize: Int
     /// How often deadlines are checked: a fraction of the shortest timeout, 5 ms to 100 ms.
-    var tick: UInt64
-    var tls: (any TLSServerContext)?
-    var roundSeconds: Histogram?
+    let tick: UInt64
+    let tls: (any TLSServerContext)?
+    let roundSeconds: Histogram?
 
     init(_ c: HTTPServerConfiguration) {
         parserLimits = HTTPParserLimits(headerLimit: c.headerLimit, maxHeaders: c.maxHeaders)
