@@ -61,7 +61,7 @@ public struct HMACVerification: VerificationScheme {
             switch rule.source {
             case .header(let names):
                 let name = Self.member(names, family)
-                guard let value = Self.header(name, in: webhook.headers) else { throw VerificationFailure(.missingHeader(name)) }
+                guard let value = webhook.headers.value(lowercased: name) else { throw VerificationFailure(.missingHeader(name)) }
                 timestampText = Array(value.utf8)[...]
             case .signatureItem(let pattern):
                 guard let range = parsed.timestamp else {
@@ -82,7 +82,7 @@ public struct HMACVerification: VerificationScheme {
         var messageID = ""
         if let names = messageIDHeaders, content.uses(.messageID) {
             let name = Self.member(names, family)
-            guard let value = Self.header(name, in: webhook.headers) else { throw VerificationFailure(.missingHeader(name)) }
+            guard let value = webhook.headers.value(lowercased: name) else { throw VerificationFailure(.missingHeader(name)) }
             messageID = value
         }
 
@@ -167,15 +167,8 @@ public struct HMACVerification: VerificationScheme {
     /// The first signature header present, in preference order, with its family index.
     private func signatureHeader(in headers: HeaderFields) -> (Int, String)? {
         for (family, name) in signatureHeaders.enumerated() {
-            if let value = Self.header(name, in: headers) { return (family, value) }
+            if let value = headers.value(lowercased: name) { return (family, value) }
         }
-        return nil
-    }
-
-    /// The first value of `name`, which is already lowercase (decoding lowercased it), as are the
-    /// stored field names: this skips the per-lookup case folding of `HeaderFields.subscript`.
-    private static func header(_ name: String, in headers: HeaderFields) -> String? {
-        for field in headers.fields where field.name == name { return field.value }
         return nil
     }
 
