@@ -76,7 +76,7 @@ public indirect enum MappingExpression: Sendable {
         case .constant(let v):
             return v.isNull ? nil : v
         case .header(let names):
-            for n in names { if let v = scope.headers[n] { return .string(v) } }
+            for n in names { if let v = scope.headers.value(lowercased: n) { return .string(v) } }
             return nil
         case .coalesce(let options):
             for o in options { if let v = o.evaluate(scope) { return v } }

@@ -94,7 +94,7 @@ final class IngressHandler: HTTPHandler {
             (route, verified) = (r, true)
         }
         ingest(webhook, route: route, metrics: children[route.name], verified: verified, requestID: requestID,
-               traceparent: TraceContext.traceparent(continuing: request.headers["traceparent"]), responder: responder, started: started)
+               traceparent: TraceContext.traceparent(continuing: request.headers.value(lowercased: "traceparent")), responder: responder, started: started)
     }
 
     func eventLoopDidProcessEvents() { journal.commitDeferred() }

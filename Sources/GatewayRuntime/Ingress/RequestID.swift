@@ -6,7 +6,7 @@ import GatewayCrypto
 
 enum RequestID {
     static func from(_ headers: HeaderFields) -> String {
-        if let given = headers["x-request-id"], !given.isEmpty, given.utf8.count <= 128,
+        if let given = headers.value(lowercased: "x-request-id"), !given.isEmpty, given.utf8.count <= 128,
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return given
         }

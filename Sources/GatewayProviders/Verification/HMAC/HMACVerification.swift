@@ -206,10 +206,10 @@ public struct HMACVerification: VerificationScheme {
 
     public func deliveryID(of webhook: InboundWebhook) -> String? {
         guard let names = messageIDHeaders else { return nil }
-        if names.count == 1 { return webhook.headers[names[0]] }
-        if let (family, _) = signatureHeader(in: webhook.headers) { return webhook.headers[names[family]] }
+        if names.count == 1 { return webhook.headers.value(lowercased: names[0]) }
+        if let (family, _) = signatureHeader(in: webhook.headers) { return webhook.headers.value(lowercased: names[family]) }
         for name in names {
-            if let value = webhook.headers[name] { return value }
+            if let value = webhook.headers.value(lowercased: name) { return value }
         }
         return nil
     }
