@@ -3,7 +3,7 @@
 // rather than an Array) and can splice an already valid document verbatim (`appendRaw`, used for
 // the vendor's raw body).
 
-public struct JSONWriter: Sendable {
+public struct JSONWriter: ~Copyable, Sendable {
     private var out: ByteBuffer
     /// True when the next key or value must be preceded by a comma.
     private var needsComma = false

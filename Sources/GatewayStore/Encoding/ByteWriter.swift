@@ -4,7 +4,7 @@
 
 import GatewayCore
 
-struct ByteWriter {
+struct ByteWriter: ~Copyable {
     private var out: ByteBuffer
 
     init(capacity: Int = 256) { out = ByteBuffer(capacity: capacity) }
