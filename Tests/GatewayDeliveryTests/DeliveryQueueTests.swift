@@ -59,3 +59,58 @@ func pos(_ n: UInt64) -> JournalPosition { JournalPosition(segment: 1, offset: n
     q.reschedule(a1.id, attempts: 1, firstAttemptAt: now, at: now.adding(seconds: 30), durable: false)
     #expect(q.nextDue() == now.adding(seconds: 30))
 }
+
+@Test func aBatchFinishedOutOfTakeOrderIsFinishedWhole() {
+    var q = DeliveryQueue(ordering: .none)
+    let now = Timestamp(seconds: 1000)
+    for n in 1...5 { q.appendStream(position: pos(UInt64(n)), next: pos(UInt64(n + 1)), event: makeEvent("e\(n)"), now: now) }
+    let batch = q.take(now: now, limit: 5)
+    #expect(batch.map(\.event.id) == ["e1", "e2", "e3", "e4", "e5"])
+    // Reversed, and with one id given twice: each item is finished once.
+    q.finish([batch[4].id, batch[2].id, batch[0].id, batch[2].id])
+    #expect(q.loaded == 2)
+    #expect(q.loadedBytes == batch[1].event.envelope.count + batch[3].event.envelope.count)
+    #expect(q.advanceCursor() == pos(2))
+    q.finish([batch[3].id, batch[1].id])
+    #expect(q.loaded == 0 && q.loadedBytes == 0)
+    #expect(q.advanceCursor() == pos(6))
+}
+
+@Test func cursorWaitsForStreamEventsNotForRequeues() {
+    var q = DeliveryQueue(ordering: .perSession)
+    let now = Timestamp(seconds: 1000)
+    // Requeued ahead of the stream (as after a restart), then stream records before and after it.
+    q.appendRequeue(position: pos(3), event: makeEvent("again", session: "A"), now: now)
+    q.appendStream(position: pos(1), next: pos(2), event: makeEvent("s1", session: "B"), now: now)
+    q.appendStream(position: pos(2), next: pos(3), event: nil, now: now)
+    q.appendStream(position: pos(4), next: pos(5), event: makeEvent("s4", session: "A"), now: now)
+    let first = q.take(now: now, limit: 10)
+    // s4 waits behind the older requeued event of its session.
+    #expect(first.map(\.event.id) == ["s1", "again"])
+    q.finish(first.map(\.id))
+    // The requeue was never a stream slot: the cursor moves up to s4, which is still loaded.
+    #expect(q.advanceCursor() == pos(3))
+    let s4 = q.take(now: now, limit: 10)
+    #expect(s4.map(\.event.id) == ["s4"])
+    q.reschedule(s4[0].id, attempts: 1, firstAttemptAt: now, at: now.adding(seconds: 5), durable: false)
+    #expect(q.advanceCursor() == nil)
+    #expect(q.take(now: now.adding(seconds: 5), limit: 10).map(\.event.id) == ["s4"])
+    q.finish(s4[0].id)
+    #expect(q.advanceCursor() == pos(5))
+    #expect(q.streamBacklog == 0)
+}
+
+@Test func aHeadWaitingToRetryHoldsBackOnlyItsOwnSessionInABatch() {
+    var q = DeliveryQueue(ordering: .perSession)
+    let now = Timestamp(seconds: 1000)
+    q.appendStream(position: pos(1), next: pos(2), event: makeEvent("a1", session: "A"), now: now)
+    q.appendStream(position: pos(2), next: pos(3), event: makeEvent("b1", session: "B"), now: now)
+    q.appendStream(position: pos(3), next: pos(4), event: makeEvent("a2", session: "A"), now: now)
+    q.appendStream(position: pos(4), next: pos(5), event: makeEvent("b2", session: "B"), now: now)
+    q.appendStream(position: pos(5), next: pos(6), event: makeEvent("c1", session: "C"), now: now)
+    let a1 = q.take(now: now)!
+    q.reschedule(a1.id, attempts: 1, firstAttemptAt: now, at: now.adding(seconds: 10), durable: false)
+    // One event per session per batch, and nothing of A while its head waits.
+    #expect(q.take(now: now, limit: 10).map(\.event.id) == ["b1", "c1"])
+    #expect(q.take(now: now.adding(seconds: 10), limit: 10).map(\.event.id) == ["a1"])
+}

@@ -82,6 +82,27 @@ func lines(_ path: String) -> [String] {
     #expect(sink.deliver(makeEvent("late")) == .retry(reason: "file sink is closed", after: nil))
 }
 
+@Test func fileSinkKeepsEachConcurrentBatchWholeAndInOrder() throws {
+    let dir = temporaryDirectory()
+    defer { removeDirectory(dir) }
+    let sink = FileSink(name: "f", path: dir + "/events.jsonl")
+    let outcomes = Mutex<[DeliveryOutcome]>([])
+    DispatchQueue.concurrentPerform(iterations: 60) { i in
+        let o = sink.deliver(batch: (0..<4).map { makeEvent("b\(i)-\($0)") })
+        outcomes.withLock { $0.append(contentsOf: o) }
+    }
+    sink.close()
+    #expect(outcomes.withLock { $0.count } == 240)
+    #expect(outcomes.withLock { $0 }.allSatisfy { $0 == .delivered(status: nil) })
+    let ids = lines(dir + "/events.jsonl").map { try! JSON.parse($0)["id"]!.stringValue! }
+    #expect(ids.count == 240)
+    // Whoever leads writes the callers' batches one after another, never interleaved.
+    for start in stride(from: 0, to: ids.count, by: 4) {
+        let caller = ids[start].split(separator: "-")[0]
+        #expect(ids[start..<start + 4] == ArraySlice((0..<4).map { "\(caller)-\($0)" }))
+    }
+}
+
 @Test func fileSinkReportsUnwritablePathsAsRetry() {
     let sink = FileSink(name: "f", path: "/proc/nope/events.jsonl")
     guard case .retry(let reason, _) = sink.deliver(makeEvent("x")) else { Issue.record("expected retry"); return }

@@ -8,7 +8,11 @@ import GatewayStore
 struct DeliveryQueue {
     enum Ordering: Sendable { case perSession, none }
 
-    enum State: Equatable { case pending, running }
+    enum State: Equatable {
+        case pending, running
+        /// Only inside `finish`, between marking a batch's items and removing them in one pass.
+        case finished
+    }
 
     struct Item {
         let id: UInt64
@@ -33,15 +37,18 @@ struct DeliveryQueue {
     }
 
     let ordering: Ordering
-    private(set) var items: [UInt64: Item] = [:]
-    /// Ids in the order they may be attempted: journal order for the stream, requeues by position.
-    private var order: [UInt64] = []
+    /// The loaded items in the order they may be attempted: by position, so the stream is in
+    /// journal order and a requeued older event comes before its session's newer ones. One array
+    /// and no dictionary by id: `take` walks this order anyway, and a finished batch is found by
+    /// walking it from where the last of the batch was (batches finish in the order they were
+    /// taken), so no id is hashed per event.
+    private var items: [Item] = []
     private var stream: [Slot] = []
     private var streamHead = 0
     /// Partitions one of whose events is being attempted right now.
     private var busyPartitions: Set<Int> = []
-    /// `take`'s partitions seen so far in one pass, empty between calls: kept (with its capacity)
-    /// so a batch does not allocate a set, about one allocation per webhook under load.
+    /// Partitions whose head `take` found not due yet in one pass, empty between calls: kept
+    /// (with its capacity) so a pass does not allocate a set.
     private var blockedInPass: Set<Int> = []
     private var nextID: UInt64 = 1
 
@@ -51,7 +58,7 @@ struct DeliveryQueue {
     var loaded: Int { items.count }
     /// Envelope bytes of the loaded items (the window's other bound).
     private(set) var loadedBytes = 0
-    var running: Int { items.values.filter { $0.state == .running }.count }
+    var running: Int { items.filter { $0.state == .running }.count }
 
     /// Adds the next stream record. `event` nil means the sink's filter skipped it (or it was
     /// already dead-lettered): it only counts for the cursor.
@@ -73,16 +80,16 @@ struct DeliveryQueue {
         let id = nextID
         nextID += 1
         loadedBytes += event.envelope.count
-        items[id] = Item(id: id, position: position, event: event, isRequeue: isRequeue,
-                         attempts: retry?.attempts ?? 0, firstAttemptAt: retry?.firstAttemptAt,
-                         nextAttemptAt: retry?.nextAttemptAt ?? now, hasDurableRetry: retry != nil,
-                         partition: partition(of: event))
-        // Keep `order` sorted by position so a session's older event always comes first.
-        if let last = order.last, let lastItem = items[last], lastItem.position > position {
-            let i = order.firstIndex { items[$0]!.position > position } ?? order.count
-            order.insert(id, at: i)
+        let item = Item(id: id, position: position, event: event, isRequeue: isRequeue,
+                        attempts: retry?.attempts ?? 0, firstAttemptAt: retry?.firstAttemptAt,
+                        nextAttemptAt: retry?.nextAttemptAt ?? now, hasDurableRetry: retry != nil,
+                        partition: partition(of: event))
+        // Keep `items` sorted by position so a session's older event always comes first.
+        if let last = items.last, last.position > position {
+            let i = items.firstIndex { $0.position > position } ?? items.count
+            items.insert(item, at: i)
         } else {
-            order.append(id)
+            items.append(item)
         }
         return id
     }
@@ -99,7 +106,7 @@ struct DeliveryQueue {
 
     /// Whether `position` is loaded and not done (a replay need not add it again).
     func isActive(_ position: JournalPosition) -> Bool {
-        items.values.contains { $0.position == position }
+        items.contains { $0.position == position }
     }
 
     /// The first item that may be attempted at `now`, marked running.
@@ -112,18 +119,27 @@ struct DeliveryQueue {
     mutating func take(now: Timestamp, limit: Int) -> [Item] {
         var taken: [Item] = []
         defer { blockedInPass.removeAll(keepingCapacity: true) }
-        for id in order {
+        for i in items.indices {
             guard taken.count < limit else { break }
-            guard let item = items[id] else { continue }
-            if let key = item.partition {
+            // A running item's partition is busy, so it holds back the rest of its partition
+            // through `busyPartitions`; no need to hash its key here.
+            guard items[i].state == .pending else { continue }
+            let due = items[i].nextAttemptAt <= now
+            if let key = items[i].partition {
                 if busyPartitions.contains(key) || blockedInPass.contains(key) { continue }
-                // Whatever happens to this one, later events of its partition must wait.
-                blockedInPass.insert(key)
+                // Whatever happens to this one, later events of its partition must wait: taken,
+                // it makes the partition busy; not due yet, it blocks the rest of this pass.
+                guard due else {
+                    blockedInPass.insert(key)
+                    continue
+                }
+                busyPartitions.insert(key)
+            } else if !due {
+                continue
             }
-            guard item.state == .pending, item.nextAttemptAt <= now else { continue }
-            items[id]!.state = .running
-            if let key = item.partition { busyPartitions.insert(key) }
-            taken.append(items[id]!)
+            items[i].state = .running
+            if taken.isEmpty { taken.reserveCapacity(min(limit, items.count - i)) }
+            taken.append(items[i])
         }
         return taken
     }
@@ -134,8 +150,7 @@ struct DeliveryQueue {
     func nextDue() -> Timestamp? {
         var blocked: Set<Int> = []
         var earliest: Timestamp?
-        for id in order {
-            guard let item = items[id] else { continue }
+        for item in items {
             if let key = item.partition {
                 if busyPartitions.contains(key) || blocked.contains(key) { continue }
                 blocked.insert(key)
@@ -151,35 +166,35 @@ struct DeliveryQueue {
     /// the head of the stream does not fill the window and stall every other session.
     mutating func finish(_ id: UInt64) { finish([id]) }
 
-    /// Finishes several items with one pass over the attempt order.
+    /// Finishes several items (best in the order `take` returned them) with one removal pass.
     mutating func finish(_ ids: [UInt64]) {
-        var done = 0, last: UInt64 = 0
+        var from = 0, done = 0
         for id in ids {
-            guard let item = items[id] else { continue }
-            release(item)
-            loadedBytes -= item.event.envelope.count
-            items[id] = nil
+            guard let i = index(of: id, from: from), items[i].state != .finished else { continue }
+            release(items[i])
+            loadedBytes -= items[i].event.envelope.count
+            items[i].state = .finished
+            from = i + 1
             done += 1
-            last = id
         }
-        // `order` holds exactly the ids in `items`, so the finished ones are those no longer in
-        // it: no set of them to allocate per batch.
-        if done == 1, let i = order.firstIndex(of: last) {
-            order.remove(at: i)
-        } else if done > 1 {
-            order.removeAll { items[$0] == nil }
-        }
+        if done > 0 { items.removeAll { $0.state == .finished } }
     }
 
     /// The item goes back to waiting until `at`.
     mutating func reschedule(_ id: UInt64, attempts: Int, firstAttemptAt: Timestamp, at: Timestamp, durable: Bool) {
-        guard let item = items[id] else { return }
-        release(item)
-        items[id]!.state = .pending
-        items[id]!.attempts = attempts
-        items[id]!.firstAttemptAt = firstAttemptAt
-        items[id]!.nextAttemptAt = at
-        if durable { items[id]!.hasDurableRetry = true }
+        guard let i = index(of: id, from: 0) else { return }
+        release(items[i])
+        items[i].state = .pending
+        items[i].attempts = attempts
+        items[i].firstAttemptAt = firstAttemptAt
+        items[i].nextAttemptAt = at
+        if durable { items[i].hasDurableRetry = true }
+    }
+
+    /// Where item `id` is, searching from `start` on and then before it: a batch's items are
+    /// found in one walk when they come in attempt order.
+    private func index(of id: UInt64, from start: Int) -> Int? {
+        items[start...].firstIndex { $0.id == id } ?? items[..<start].firstIndex { $0.id == id }
     }
 
     private mutating func release(_ item: Item) {
@@ -189,10 +204,13 @@ struct DeliveryQueue {
     /// Drops the finished prefix of the stream and returns the position the cursor may move to
     /// (every stream record before it is done), or nil when it did not move.
     mutating func advanceCursor() -> JournalPosition? {
+        // Stream items get increasing ids in journal order and `items` is in journal order, so
+        // a slot's item is done exactly when its id is below the first stream item still loaded.
+        let firstLoaded = items.first { !$0.isRequeue }?.id ?? nextID
         var cursor: JournalPosition?
         while streamHead < stream.count {
             let slot = stream[streamHead]
-            if let id = slot.item, items[id] != nil { break }
+            if let id = slot.item, id >= firstLoaded { break }
             cursor = slot.next
             streamHead += 1
         }
@@ -204,7 +222,7 @@ struct DeliveryQueue {
     }
 
     /// Loaded items not yet done (status: queue depth and oldest age).
-    var undelivered: Dictionary<UInt64, Item>.Values { items.values }
+    var undelivered: [Item] { items }
 
     /// Stream records read but not yet passed by the cursor.
     var streamBacklog: Int { stream.count - streamHead }

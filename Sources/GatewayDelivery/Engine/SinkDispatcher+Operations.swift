@@ -20,7 +20,7 @@ extension SinkDispatcher {
                 name: name, queueDepth: s.queue.loaded + s.requeueBacklog.count, inFlight: running, retrying: retrying,
                 oldestUndeliveredAge: oldest.map { max(0, now.seconds(since: $0)) },
                 behindJournal: s.readPosition < end || !s.requeueBacklog.isEmpty,
-                paused: s.paused, deadLetters: deadLetters, attempts: s.attempts, cursor: s.cursor)
+                paused: s.paused, deadLetters: deadLetters, attempts: s.attempts.byLabel, cursor: s.cursor)
         }
     }
 

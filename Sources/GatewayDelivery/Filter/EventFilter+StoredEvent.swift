@@ -5,6 +5,7 @@ public import GatewayStore
 
 extension EventFilter {
     public func matches(_ event: StoredEvent) -> Bool {
-        matches(provider: event.provider, source: event.source, type: event.type, session: event.sessionID)
+        // Most sinks take everything: skip reading four fields (a retain and release each) per event.
+        acceptsEverything || matches(provider: event.provider, source: event.source, type: event.type, session: event.sessionID)
     }
 }

@@ -20,6 +20,10 @@ public enum DeliveryOutcome: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    var isDelivered: Bool {
+        if case .delivered = self { true } else { false }
+    }
+
     /// The short label used in metrics and status (`delivered`, `retry`, `permanent`, `gone`).
     public var label: String {
         switch self {

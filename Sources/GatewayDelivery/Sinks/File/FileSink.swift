@@ -7,8 +7,8 @@ public import GatewayStore
 import Foundation
 
 /// Why `@unchecked Sendable` is safe: every mutable stored property (`queue`, `writing`, `closed`)
-/// is only touched while `condition` is locked, and `file` is only used by the single thread
-/// that set `writing` (the batch leader), which is exclusive by construction.
+/// is only touched while `condition` is locked, and `file`, `writingBatch` and `envelopes` are only
+/// used by the single thread that set `writing` (the batch leader), which is exclusive by construction.
 public final class FileSink: Sink, @unchecked Sendable {
     public let name: String
     public let path: String
@@ -18,9 +18,19 @@ public final class FileSink: Sink, @unchecked Sendable {
         var result: DeliveryOutcome?
     }
 
+    /// One caller's events waiting for the batch leader; framed as lines only when written (one
+    /// copy). `slot` receives the outcome of a caller that waits; the leader's own events need none.
+    private struct Waiting {
+        let events: [StoredEvent]
+        let slot: Slot?
+    }
+
     private let condition = NSCondition()
-    /// Envelopes waiting for the batch leader; framed as lines only when written (one copy).
-    private var queue: [(envelopes: [[UInt8]], slot: Slot)] = []
+    private var queue: [Waiting] = []
+    /// What the leader is writing: swapped with `queue`, and the envelopes gathered from it. Both
+    /// keep their capacity, so a steady stream of batches allocates nothing here.
+    private var writingBatch: [Waiting] = []
+    private var envelopes: [[UInt8]] = []
     private var writing = false
     private var closed = false
     private let file: RotatingFile
@@ -43,35 +53,51 @@ public final class FileSink: Sink, @unchecked Sendable {
     }
 
     public func deliver(batch events: [StoredEvent]) -> [DeliveryOutcome] {
-        let slot = Slot()
-        let envelopes = events.map(\.envelope)
         condition.lock()
         defer { condition.unlock() }
-        queue.append((envelopes, slot))
+        guard writing else {
+            // Nobody is writing: lead at once, with no slot to wait on (the usual case with one
+            // delivery worker).
+            queue.append(Waiting(events: events, slot: nil))
+            return Array(repeating: writeQueued(), count: events.count)
+        }
+        let slot = Slot()
+        queue.append(Waiting(events: events, slot: slot))
         while slot.result == nil {
             if writing {
                 condition.wait()
-                continue
-            }
-            // Become the leader for everything queued so far, including lines of callers that
-            // are still waiting: they wake up to a result instead of writing themselves.
-            writing = true
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
-            let isClosed = closed
-            condition.unlock()
-            let outcome: DeliveryOutcome
-            if isClosed {
-                outcome = .retry(reason: "file sink is closed", after: nil)
             } else {
-                outcome = file.append(batch.flatMap(\.envelopes))
+                writeQueued()
             }
-            condition.lock()
-            for item in batch { item.slot.result = outcome }
-            writing = false
-            condition.broadcast()
         }
         return Array(repeating: slot.result!, count: events.count)
+    }
+
+    /// Becomes the leader for everything queued so far, including events of callers that are still
+    /// waiting: they wake up to a result instead of writing themselves. Called with the lock held
+    /// and no write in progress; the lock is released while writing.
+    @discardableResult
+    private func writeQueued() -> DeliveryOutcome {
+        writing = true
+        swap(&queue, &writingBatch)
+        let isClosed = closed
+        condition.unlock()
+        let outcome: DeliveryOutcome
+        if isClosed {
+            outcome = .retry(reason: "file sink is closed", after: nil)
+        } else {
+            for waiting in writingBatch {
+                for event in waiting.events { envelopes.append(event.envelope) }
+            }
+            outcome = file.append(envelopes)
+            envelopes.removeAll(keepingCapacity: true)
+        }
+        condition.lock()
+        for waiting in writingBatch { waiting.slot?.result = outcome }
+        writingBatch.removeAll(keepingCapacity: true)
+        writing = false
+        condition.broadcast()
+        return outcome
     }
 
     public func close() {
