@@ -54,14 +54,16 @@ final class IngressHandler: HTTPHandler {
 
     // MARK: HTTPHandler
 
+    // Source routes are looked up before the probe paths: they are the traffic, and the graph
+    // never lets a source take a probe's path (matching the probes first was a string switch per
+    // request, twice).
     func prepare(_ head: HTTPRequestHead) -> HeadVerdict {
-        if HealthEndpoint(rawValue: head.path) != nil {
-            return head.method == "GET" || head.method == "HEAD" ? .accept(bodyLimit: 0) : .reject(.methodNotAllowed(allow: ["GET", "HEAD"]))
-        }
         let g = current
         let limit: Int
         if let route = g.routes[head.path] {
             limit = route.bodyLimit
+        } else if HealthEndpoint(rawValue: head.path) != nil {
+            return head.method == "GET" || head.method == "HEAD" ? .accept(bodyLimit: 0) : .reject(.methodNotAllowed(allow: ["GET", "HEAD"]))
         } else if head.path == IngressGraph.autoDetectPath {
             limit = g.largestBodyLimit
         } else {
@@ -72,18 +74,19 @@ final class IngressHandler: HTTPHandler {
     }
 
     func handle(_ request: HTTPRequest, responder: HTTPResponder) {
-        if let probe = HealthEndpoint(rawValue: request.path) {
+        let (g, children) = graph.withLock { $0 }
+        let direct = g.routes[request.path]
+        if direct == nil, let probe = HealthEndpoint(rawValue: request.path) {
             responder.respond(probe.respond(health: health, registry: registry, head: request.method == "HEAD"))
             return
         }
         let started = Timestamp.now()
-        let (g, children) = graph.withLock { $0 }
         let requestID = RequestID.from(request.headers)
         let webhook = InboundWebhook(method: request.method, path: request.path, headers: request.headers,
                                      body: request.body, receivedAt: started)
         let route: SourceRoute
         let verified: Bool
-        if let r = g.routes[request.path] {
+        if let r = direct {
             (route, verified) = (r, false)
         } else {
             // Auto-detection already verified the signature to choose the source.
