@@ -155,19 +155,21 @@ final class IngressHandler: HTTPHandler {
                    source: route.name, requestID: requestID, started: started)
             return
         }
+        // The raw request is written into the record but left out of the event, which the
+        // journal keeps in its memory tail without it.
         let stored = StoredEvent(
             id: processed.eventID, source: route.name, provider: route.provider.id, type: processed.event.type.rawValue,
             providerEvent: processed.event.providerEvent, dedupeKey: processed.dedupeKey,
             sessionID: processed.event.session?.id, partitionKey: processed.partitionKey,
             occurredAt: processed.event.occurredAt, receivedAt: started, envelope: processed.envelope,
-            requestHeaders: webhook.headers, requestBody: webhook.body, requestID: requestID, traceparent: traceparent)
+            requestID: requestID, traceparent: traceparent)
         let success = successResponse(processed, route: route)
         // The round's records are committed together at its end (eventLoopDidProcessEvents), so
         // every webhook of the round shares one write and one fdatasync.
         // The completion captures only what it uses: capturing `processed` and `route` copied two
         // large structs into every closure (visible in perf as their copy and destroy).
         let eventID = processed.eventID, source = route.name
-        journal.append(stored.encoded(), event: stored, deferCommit: true) { [self] result in
+        journal.append(stored.encoded(requestHeaders: webhook.headers, requestBody: webhook.body), event: stored, deferCommit: true) { [self] result in
             inFlight.subtract(1, ordering: .relaxed)
             switch result {
             case .success:
