@@ -51,12 +51,12 @@ final class DedupeLog: Sendable {
     let output: Mutex<Output>
 
     static func encode(_ r: Record) -> [UInt8] {
-        var w = ByteWriter(capacity: recordSize)
-        w.u8(version)
-        w.timestamp(r.time)
-        w.u64(r.key.high)
-        w.u64(r.key.low)
-        return w.bytes
+        ByteWriter.bytes { w in
+            w.u8(version)
+            w.timestamp(r.time)
+            w.u64(r.key.high)
+            w.u64(r.key.low)
+        }
     }
 
     static func decode(_ bytes: [UInt8]) throws(StoreError) -> Record {

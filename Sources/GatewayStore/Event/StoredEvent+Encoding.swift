@@ -108,37 +108,38 @@ extension StoredEvent.Fields {
     /// Written from the fields in place: through the public getters, each string and array cost a
     /// retain and a release.
     func encoded(requestHeaders: HeaderFields, requestBody: [UInt8]) -> [UInt8] {
-        // The two blobs dominate; the buffer grows if the strings and headers need more than 1 KiB.
-        var w = ByteWriter(capacity: envelope.count + requestBody.count + 1024)
-        w.raw(StoredEvent.magic)
-        w.u8(StoredEvent.version)
-        w.string(id)
-        w.string(source)
-        w.string(provider)
-        w.string(type)
-        w.string(providerEvent)
-        w.string(dedupeKey)
-        w.optionalString(sessionID)
-        w.optionalString(partitionKey)
-        w.optionalTimestamp(occurredAt)
-        w.timestamp(receivedAt)
-        w.blob(envelope)
-        w.u32(UInt32(requestHeaders.count))
-        for f in requestHeaders {
-            w.string(f.name)
-            w.string(f.value)
+        // Looked for once, not in each of ByteWriter's two passes.
+        let bodyOffset = StoredEvent.offset(ofBody: requestBody, in: envelope)
+        return ByteWriter.bytes { w in
+            w.raw(StoredEvent.magic)
+            w.u8(StoredEvent.version)
+            w.string(id)
+            w.string(source)
+            w.string(provider)
+            w.string(type)
+            w.string(providerEvent)
+            w.string(dedupeKey)
+            w.optionalString(sessionID)
+            w.optionalString(partitionKey)
+            w.optionalTimestamp(occurredAt)
+            w.timestamp(receivedAt)
+            w.blob(envelope)
+            w.u32(UInt32(requestHeaders.count))
+            for f in requestHeaders {
+                w.string(f.name)
+                w.string(f.value)
+            }
+            if let bodyOffset {
+                w.u8(1)
+                w.u32(UInt32(bodyOffset))
+                w.u32(UInt32(requestBody.count))
+            } else {
+                w.u8(0)
+                w.blob(requestBody)
+            }
+            w.optionalString(requestID)
+            w.optionalString(traceparent)
         }
-        if let offset = StoredEvent.offset(ofBody: requestBody, in: envelope) {
-            w.u8(1)
-            w.u32(UInt32(offset))
-            w.u32(UInt32(requestBody.count))
-        } else {
-            w.u8(0)
-            w.blob(requestBody)
-        }
-        w.optionalString(requestID)
-        w.optionalString(traceparent)
-        return w.bytes
     }
 }
 
