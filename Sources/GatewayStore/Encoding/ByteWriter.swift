@@ -23,16 +23,35 @@ struct ByteWriter {
 
     /// The bytes `encode` writes. It runs twice and must write the same both times.
     static func bytes(_ encode: (inout ByteWriter) -> Void) -> [UInt8] {
-        var counter = ByteWriter(base: nil, capacity: .max)
-        encode(&counter)
-        let size = counter.count
+        let size = count(encode)
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var writer = ByteWriter(base: buffer.baseAddress, capacity: size)
-            encode(&writer)
-            // Also what keeps a writer that wrote less from exposing uninitialised bytes.
-            precondition(writer.count == size, "ByteWriter: \(writer.count) bytes written, \(size) counted")
+            write(encode, into: buffer.baseAddress, size: size)
             initialized = size
         }
+    }
+
+    /// The bytes `encode` writes, lent to `body` from temporary memory (the stack when small): for
+    /// a record only copied on, like the dedupe log's 25 bytes per webhook, whose own array cost a
+    /// malloc and a free.
+    static func withBytes<R>(_ encode: (inout ByteWriter) -> Void, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let size = count(encode)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
+            write(encode, into: buffer.baseAddress, size: size)
+            return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: size))
+        }
+    }
+
+    private static func count(_ encode: (inout ByteWriter) -> Void) -> Int {
+        var counter = ByteWriter(base: nil, capacity: .max)
+        encode(&counter)
+        return counter.count
+    }
+
+    private static func write(_ encode: (inout ByteWriter) -> Void, into base: UnsafeMutablePointer<UInt8>?, size: Int) {
+        var writer = ByteWriter(base: base, capacity: size)
+        encode(&writer)
+        // Also what keeps a writer that wrote less from exposing uninitialised bytes.
+        precondition(writer.count == size, "ByteWriter: \(writer.count) bytes written, \(size) counted")
     }
 
     /// Copies `n` bytes from `source` (counts them only in the first pass).
