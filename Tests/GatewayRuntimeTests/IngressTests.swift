@@ -25,6 +25,9 @@ import Testing
         #expect(events.first?.type == "session.completed")
         #expect(events.first?.sessionID == "3be05ff8-87cd-4c40-8b54-ee2636abb4f3")
         #expect(events.first?.requestBody == Array(Self.botDone.utf8))
+        #expect(events.first?.requestHeaders["webhook-id"] != nil, "the raw request's headers are journaled too")
+        #expect(IngressHarness.text(r) == #"{"ok":true,"id":""# + (events.first?.id ?? "?") + #""}"#)
+        #expect(r.headers["content-type"] == "application/json")
         // A new trace was started (no traceparent came in) and travels in the envelope too.
         let trace = try #require(events.first?.traceparent)
         #expect(TraceContext.parse(trace) != nil)

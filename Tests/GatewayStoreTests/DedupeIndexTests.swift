@@ -139,12 +139,13 @@ extension DedupeIndexTests {
         try FileSystem.createDirectory(directory)
         var file: [UInt8] = []
         for i in 0..<3 {
-            var w = ByteWriter(capacity: 64)
-            w.u8(1)
-            w.timestamp(t0.adding(seconds: Double(i)))
-            w.string("evt_old\(i)")
-            w.string("evt_old\(i)")
-            RecordFrame.append(w.bytes, to: &file)
+            let record = ByteWriter.bytes { w in
+                w.u8(1)
+                w.timestamp(t0.adding(seconds: Double(i)))
+                w.string("evt_old\(i)")
+                w.string("evt_old\(i)")
+            }
+            RecordFrame.append(record, to: &file)
         }
         try FileSystem.replaceAtomically(directory + "/dedupe.log", with: file, directory: directory)
 

@@ -3,6 +3,9 @@
 
 public import GatewayCore
 
+/// Made only by `ProviderDefinition.process`, with the memberwise init: an explicit init assigns
+/// each property through `self`, and the optimiser then copied the whole value on its way out (a
+/// retain and a release per string, per webhook).
 public struct ProcessedWebhook: Sendable {
     public var event: MeetingEvent
     /// Deterministic from source + dedupe key (see `EventID`): equal for a redelivery. Because it
@@ -17,14 +20,4 @@ public struct ProcessedWebhook: Sendable {
     /// The body to answer with when the provider file defines one for this event (Retell
     /// `call_inbound`); a source's own configured response takes precedence in the runtime.
     public var responseBody: [UInt8]?
-
-    public init(event: MeetingEvent, eventID: String, dedupeKey: String, partitionKey: String?,
-                envelope: [UInt8], responseBody: [UInt8]? = nil) {
-        self.event = event
-        self.eventID = eventID
-        self.dedupeKey = dedupeKey
-        self.partitionKey = partitionKey
-        self.envelope = envelope
-        self.responseBody = responseBody
-    }
 }

@@ -41,8 +41,7 @@ public struct ProviderDefinition: Sendable {
         let payload: JSONDocument
         do { payload = try JSONDocument(parsing: webhook.body) } catch { throw NormalizationError(.notJSON(error)) }
         var event = try normalizer.normalize(payload, webhook: webhook, source: source)
-        event.provider = id
-        event.source = source
+        event.setOrigin(provider: id, source: source)
         let key = dedupe.template(for: event.providerEvent)
             .render(event: event, payload: payload, webhook: webhook, deliveryID: verification.deliveryID(of: webhook))
         let eventID = EventID.make(source: source, dedupeKey: key)
@@ -50,12 +49,25 @@ public struct ProviderDefinition: Sendable {
         if let sessions, sessions.observe(event) { event.stale = true }
         let envelope = EventEnvelope.write(event, id: eventID, partitionKey: partitionKey, raw: keepRaw ? webhook.body : nil,
                                            traceparent: traceparent)
-        return ProcessedWebhook(event: event, eventID: eventID, dedupeKey: key, partitionKey: partitionKey,
-                                envelope: envelope, responseBody: responses[event.providerEvent])
+        // `consume`: the optimiser does not move a mutated `var` this large into the result by
+        // itself; it copied the event (a retain per string), then the whole result once more.
+        let responseBody = responses[event.providerEvent]
+        return ProcessedWebhook(event: consume event, eventID: eventID, dedupeKey: key, partitionKey: partitionKey,
+                                envelope: envelope, responseBody: responseBody)
     }
 
     /// True when the request carries one of this provider's identifying headers.
     public func matches(_ headers: HeaderFields) -> Bool {
         detectionHeaders.contains { headers[$0] != nil }
+    }
+}
+
+private extension MeetingEvent {
+    /// What the normaliser cannot know. A method, not two assignments: after a string property of
+    /// `event` is assigned in place, `consume event` does not compile (Swift 6.3: "'consume' applied
+    /// to value that the compiler does not support").
+    mutating func setOrigin(provider: String, source: String) {
+        self.provider = provider
+        self.source = source
     }
 }

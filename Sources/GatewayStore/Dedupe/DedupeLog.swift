@@ -50,13 +50,13 @@ final class DedupeLog: Sendable {
     /// Touched only on `queue`; a Mutex (never contended) rather than `@unchecked Sendable`.
     let output: Mutex<Output>
 
-    static func encode(_ r: Record) -> [UInt8] {
-        var w = ByteWriter(capacity: recordSize)
+    static func encode(_ r: Record) -> [UInt8] { ByteWriter.bytes { write(r, to: &$0) } }
+
+    static func write(_ r: Record, to w: inout ByteWriter) {
         w.u8(version)
         w.timestamp(r.time)
         w.u64(r.key.high)
         w.u64(r.key.low)
-        return w.bytes
     }
 
     static func decode(_ bytes: [UInt8]) throws(StoreError) -> Record {
@@ -127,7 +127,7 @@ final class DedupeLog: Sendable {
     /// Buffers `record`; a flush runs on the queue within `flushDelay`.
     func append(_ record: Record) {
         let schedule = pending.withLock { p -> Bool in
-            RecordFrame.append(DedupeLog.encode(record), to: &p.buffer)
+            ByteWriter.withBytes({ DedupeLog.write(record, to: &$0) }) { RecordFrame.append($0, to: &p.buffer) }
             p.records += 1
             logged.add(1, ordering: .relaxed)
             if p.flushScheduled { return false }

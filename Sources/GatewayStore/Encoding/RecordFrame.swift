@@ -15,6 +15,10 @@ enum RecordFrame {
 
     /// Appends a framed payload to `buffer`.
     static func append(_ payload: [UInt8], to buffer: inout [UInt8]) {
+        payload.withUnsafeBytes { append($0, to: &buffer) }
+    }
+
+    static func append(_ payload: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
         appendHeader(to: &buffer, length: payload.count, crc: CRC32C.checksum(payload))
         buffer.append(contentsOf: payload)
     }

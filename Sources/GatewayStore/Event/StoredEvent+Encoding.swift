@@ -10,7 +10,7 @@
 // A new field means a new version number; decoding rejects unknown versions, truncation and
 // trailing bytes instead of guessing.
 
-import GatewayCore
+public import GatewayCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,48 +19,27 @@ extension StoredEvent {
     static let magic: [UInt8] = Array("WGEV".utf8)
     static let version: UInt8 = 2
 
+    /// The record of this event, its own raw request included.
     public func encoded() -> [UInt8] {
-        // The two blobs dominate; the buffer grows if the strings and headers need more than 1 KiB.
-        var w = ByteWriter(capacity: envelope.count + requestBody.count + 1024)
-        w.raw(StoredEvent.magic)
-        w.u8(StoredEvent.version)
-        w.string(id)
-        w.string(source)
-        w.string(provider)
-        w.string(type)
-        w.string(providerEvent)
-        w.string(dedupeKey)
-        w.optionalString(sessionID)
-        w.optionalString(partitionKey)
-        w.optionalTimestamp(occurredAt)
-        w.timestamp(receivedAt)
-        w.blob(envelope)
-        w.u32(UInt32(requestHeaders.count))
-        for f in requestHeaders {
-            w.string(f.name)
-            w.string(f.value)
-        }
-        if let offset = requestBodyOffsetInEnvelope() {
-            w.u8(1)
-            w.u32(UInt32(offset))
-            w.u32(UInt32(requestBody.count))
-        } else {
-            w.u8(0)
-            w.blob(requestBody)
-        }
-        w.optionalString(requestID)
-        w.optionalString(traceparent)
-        return w.bytes
+        fields.encoded(requestHeaders: fields.requestHeaders, requestBody: fields.requestBody)
+    }
+
+    /// The record of this event with `requestHeaders` and `requestBody` as its raw request, in
+    /// place of its own. The ingress builds its event without the request and passes it here:
+    /// the journal's memory tail keeps events without their request, and dropping it from an event
+    /// that carries one copies the whole box.
+    public func encoded(requestHeaders: HeaderFields, requestBody: [UInt8]) -> [UInt8] {
+        fields.encoded(requestHeaders: requestHeaders, requestBody: requestBody)
     }
 
     /// Where the envelope holds the request body verbatim, if it does. EventEnvelope writes the
     /// raw body as the last member of `data`, so it ends just before the envelope's closing `}}`:
     /// only that place is compared (a memcmp); anywhere else the body is stored inline.
-    func requestBodyOffsetInEnvelope() -> Int? {
-        let offset = envelope.count - 2 - requestBody.count
-        guard !requestBody.isEmpty, offset >= 0 else { return nil }
+    static func offset(ofBody body: [UInt8], in envelope: [UInt8]) -> Int? {
+        let offset = envelope.count - 2 - body.count
+        guard !body.isEmpty, offset >= 0 else { return nil }
         let found = envelope.withUnsafeBytes { e in
-            requestBody.withUnsafeBytes { b in memcmp(e.baseAddress! + offset, b.baseAddress!, b.count) == 0 }
+            body.withUnsafeBytes { b in memcmp(e.baseAddress! + offset, b.baseAddress!, b.count) == 0 }
         }
         return found ? offset : nil
     }
@@ -125,12 +104,56 @@ extension StoredEvent {
     }
 }
 
+extension StoredEvent.Fields {
+    /// Written from the fields in place: through the public getters, each string and array cost a
+    /// retain and a release.
+    func encoded(requestHeaders: HeaderFields, requestBody: [UInt8]) -> [UInt8] {
+        // Looked for once, not in each of ByteWriter's two passes.
+        let bodyOffset = StoredEvent.offset(ofBody: requestBody, in: envelope)
+        return ByteWriter.bytes { w in
+            w.raw(StoredEvent.magic)
+            w.u8(StoredEvent.version)
+            w.string(id)
+            w.string(source)
+            w.string(provider)
+            w.string(type)
+            w.string(providerEvent)
+            w.string(dedupeKey)
+            w.optionalString(sessionID)
+            w.optionalString(partitionKey)
+            w.optionalTimestamp(occurredAt)
+            w.timestamp(receivedAt)
+            w.blob(envelope)
+            w.u32(UInt32(requestHeaders.count))
+            for f in requestHeaders {
+                w.string(f.name)
+                w.string(f.value)
+            }
+            if let bodyOffset {
+                w.u8(1)
+                w.u32(UInt32(bodyOffset))
+                w.u32(UInt32(requestBody.count))
+            } else {
+                w.u8(0)
+                w.blob(requestBody)
+            }
+            w.optionalString(requestID)
+            w.optionalString(traceparent)
+        }
+    }
+}
+
 extension StoredEvent {
     /// This event as `init(decoding:includingRequest: false)` returns it: raw request left out.
     public var withoutRequest: StoredEvent {
+        // An event that has none (the ingress's) is returned as it is: clearing its empty fields
+        // would still make a new box.
+        if fields.requestHeaders.isEmpty && fields.requestBody.isEmpty { return self }
         var e = self
-        e.requestHeaders = HeaderFields()
-        e.requestBody = []
+        e.change {
+            $0.requestHeaders = HeaderFields()
+            $0.requestBody = []
+        }
         return e
     }
 }

@@ -89,7 +89,8 @@ public final class Journal: Sendable {
     /// commit turn, holding that lock.
     ///
     /// `event` is what `payload` encodes: the journal keeps it (without its raw request) in its
-    /// memory tail, so readers close behind the end skip reading and decoding the record.
+    /// memory tail, so readers close behind the end skip reading and decoding the record. An event
+    /// built without its request (`encoded(requestHeaders:requestBody:)` wrote it) is kept as is.
     ///
     /// With `deferCommit: true` the record only joins the queue and the caller promises to call
     /// `commitDeferred()` soon (an event loop does, once per round of requests): the round is then

@@ -8,35 +8,35 @@ enum SinkStateRecord {
     static let version: UInt8 = 1
 
     static func encode(_ changes: [SinkStateChange], nextSequence: UInt64) -> [UInt8] {
-        var w = ByteWriter(capacity: 64 * changes.count + 16)
-        w.u8(version)
-        w.u64(nextSequence)
-        w.u32(UInt32(changes.count))
-        for change in changes {
-            switch change {
-            case let .cursor(p):
-                w.u8(1); w.position(p)
-            case let .retry(r):
-                w.u8(2); w.position(r.position); w.string(r.eventID); w.i64(Int64(r.attempts))
-                w.timestamp(r.firstAttemptAt); w.timestamp(r.nextAttemptAt); w.optionalInt(r.lastStatus); w.string(r.lastError)
-            case let .clearRetry(p):
-                w.u8(3); w.position(p)
-            case let .deadLetter(d):
-                w.u8(4); w.u64(d.sequence); w.position(d.position); w.string(d.eventID); w.i64(Int64(d.attempts))
-                w.optionalInt(d.lastStatus); w.string(d.lastError); w.timestamp(d.time)
-            case let .removeDeadLetter(seq):
-                w.u8(5); w.u64(seq)
-            case let .pause(p):
-                w.u8(6); w.string(p.reason); w.timestamp(p.since)
-            case .resume:
-                w.u8(7)
-            case let .requeue(p):
-                w.u8(8); w.position(p)
-            case let .removeRequeued(p):
-                w.u8(9); w.position(p)
+        ByteWriter.bytes { w in
+            w.u8(version)
+            w.u64(nextSequence)
+            w.u32(UInt32(changes.count))
+            for change in changes {
+                switch change {
+                case let .cursor(p):
+                    w.u8(1); w.position(p)
+                case let .retry(r):
+                    w.u8(2); w.position(r.position); w.string(r.eventID); w.i64(Int64(r.attempts))
+                    w.timestamp(r.firstAttemptAt); w.timestamp(r.nextAttemptAt); w.optionalInt(r.lastStatus); w.string(r.lastError)
+                case let .clearRetry(p):
+                    w.u8(3); w.position(p)
+                case let .deadLetter(d):
+                    w.u8(4); w.u64(d.sequence); w.position(d.position); w.string(d.eventID); w.i64(Int64(d.attempts))
+                    w.optionalInt(d.lastStatus); w.string(d.lastError); w.timestamp(d.time)
+                case let .removeDeadLetter(seq):
+                    w.u8(5); w.u64(seq)
+                case let .pause(p):
+                    w.u8(6); w.string(p.reason); w.timestamp(p.since)
+                case .resume:
+                    w.u8(7)
+                case let .requeue(p):
+                    w.u8(8); w.position(p)
+                case let .removeRequeued(p):
+                    w.u8(9); w.position(p)
+                }
             }
         }
-        return w.bytes
     }
 
     static func decode(_ bytes: [UInt8]) throws(StoreError) -> (nextSequence: UInt64, changes: [SinkStateChange]) {
