@@ -12,6 +12,10 @@ public enum Base32 {
     /// and returns how many it wrote: event ids take a prefix without building the whole string.
     @discardableResult
     public static func write(_ bytes: UnsafeRawBufferPointer, to out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let o = out.baseAddress else { return 0 }
+        // Through pointers (room checked per character): indexing an array (a lazily initialised
+        // global) checked its bounds and its initialisation per character.
+        let a = alphabet.utf8Start
         var i = 0
         var accumulator: UInt32 = 0
         var bits = 0
@@ -21,12 +25,12 @@ public enum Base32 {
             while bits >= 5 {
                 guard i < out.count else { return i }
                 bits -= 5
-                out[i] = alphabet[Int(accumulator >> UInt32(bits) & 31)]
+                o[i] = a[Int(accumulator >> UInt32(bits) & 31)]
                 i += 1
             }
         }
         if bits > 0, i < out.count {
-            out[i] = alphabet[Int(accumulator << UInt32(5 - bits) & 31)]
+            o[i] = a[Int(accumulator << UInt32(5 - bits) & 31)]
             i += 1
         }
         return i
@@ -59,5 +63,5 @@ public enum Base32 {
         return out
     }
 
-    private static let alphabet: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+    private static let alphabet: StaticString = "abcdefghijklmnopqrstuvwxyz234567"
 }

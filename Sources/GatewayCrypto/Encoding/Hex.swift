@@ -15,10 +15,14 @@ public enum Hex {
     @discardableResult
     public static func write(_ bytes: UnsafeRawBufferPointer, to out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         precondition(out.count >= bytes.count * 2, "Hex.write: output too small")
+        guard let o = out.baseAddress else { return 0 }
+        // Through pointers, room checked above: indexing an array (a lazily initialised global)
+        // checked its bounds and its initialisation per digit, ~20 instructions a byte.
+        let d = digits.utf8Start
         var i = 0
         for b in bytes {
-            out[i] = digits[Int(b >> 4)]
-            out[i + 1] = digits[Int(b & 0x0F)]
+            o[i] = d[Int(b >> 4)]
+            o[i + 1] = d[Int(b & 0x0F)]
             i += 2
         }
         return i
@@ -60,5 +64,5 @@ public enum Hex {
         }
     }
 
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let digits: StaticString = "0123456789abcdef"
 }
