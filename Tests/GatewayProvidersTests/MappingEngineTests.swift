@@ -200,6 +200,18 @@ import GatewayConfig
         #expect(e.transcript?.segments == [.init(speaker: "Ann", start: 0.5, end: nil, text: "a b")])
     }
 
+    @Test func occurredAtReadsTheFirstPresentTimeWhetherPlainEscapedOrANumber() throws {
+        let (n, d) = try normalizer("""
+            fields: {occurred_at: [a, b, c]}
+            """)
+        #expect(d.errors.isEmpty, "\(d.errors)")
+        func time(_ body: String) throws -> String? { try run(n, body).occurredAt.map(TimeConversion.rfc3339) }
+        #expect(try time(#"{"a":null,"b":"2026-11-26T23:56:34.5+01:00"}"#) == "2026-11-26T22:56:34.500Z")
+        #expect(try time(#"{"b":"2026-11-26T23:56:34\u002E5Z"}"#) == "2026-11-26T23:56:34.500Z")
+        #expect(try time(#"{"c":1764201394}"#) == "2025-11-26T23:56:34Z")
+        #expect(try time(#"{"a":"not a time","b":"2026-11-26T23:56:34Z"}"#) == nil)
+    }
+
     @Test func eventFieldsOverrideCommonOnes() throws {
         let (n, _) = try normalizer("""
             fields: {session.id: a, status.code: c}

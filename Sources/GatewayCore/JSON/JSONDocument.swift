@@ -129,6 +129,15 @@ public struct JSONDocument: Sendable {
         }
     }
 
+    /// Calls `body` with a string's UTF-8 bytes in place when they need no decoding (no escape):
+    /// a reader that parses the text (a timestamp) then builds no String. Nil for other kinds and
+    /// for escaped strings, which `string(_:)` decodes.
+    public func withUnescapedUTF8<R>(of node: Node, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let t = tokens[node]
+        guard t.kind == .string, !t.escaped else { return nil }
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[t.start..<(t.start + t.size)])) }
+    }
+
     /// The value at `node` as a `JSONValue` (its whole subtree).
     public func value(at node: Node) -> JSONValue {
         let t = tokens[node]

@@ -110,6 +110,12 @@ public indirect enum MappingExpression: Sendable {
     /// Where the value is, without building it when it is in the document (a path); nil when
     /// absent or null, like `evaluate`.
     func locate(_ scope: Scope) -> Scope.Element? {
+        if case .coalesce(let options) = self {
+            // The operands are located rather than evaluated, so a list of paths (the usual
+            // coalesce) builds no value either; the first present one wins, as in `evaluate`.
+            for o in options { if let found = o.locate(scope) { return found } }
+            return nil
+        }
         guard case .path(let p) = self else { return evaluate(scope).map { .value($0) } }
         switch scope.element {
         case .node(let n):

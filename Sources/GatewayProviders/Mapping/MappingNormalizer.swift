@@ -66,8 +66,8 @@ public struct MappingNormalizer: Normalizer {
         if let id = text(.sessionID), !id.isEmpty { event.session = .init(id: id, kind: kind) }
         let code = text(.statusCode), sub = text(.statusSubCode), message = text(.statusMessage)
         if code != nil || sub != nil || message != nil { event.status = .init(code: code, subCode: sub, message: message) }
-        if case .time(let e, let format)? = fields[.occurredAt], let v = e.evaluate(scope) {
-            event.occurredAt = TimeConversion.timestamp(from: v, format: format)
+        if case .time(let e, let format)? = fields[.occurredAt], let found = e.locate(scope) {
+            event.occurredAt = TimeConversion.timestamp(from: found, in: scope.document, format: format)
         }
         event.providerEventID = text(.providerEventID)
         if case .each(let items, let sub)? = fields[.participants] {

@@ -36,6 +36,21 @@ public enum TimeConversion {
         }
     }
 
+    /// `timestamp(from:format:)` for what a mapping expression located. ISO 8601 text in the
+    /// document is parsed from the document's bytes: building the String and then copying its
+    /// bytes back out to parse them cost two allocations per webhook.
+    static func timestamp(from found: MappingExpression.Scope.Element, in document: JSONDocument, format: TimeFormat) -> Timestamp? {
+        switch found {
+        case .node(let n):
+            if format == .iso8601 || format == .auto, let parsed = document.withUnescapedUTF8(of: n, parseISO8601Bytes) {
+                return parsed
+            }
+            return timestamp(from: document.value(at: n), format: format)
+        case .value(let v):
+            return timestamp(from: v, format: format)
+        }
+    }
+
     /// An epoch number given as text; `scale` is nanoseconds per unit. Integers stay exact.
     static func epoch(_ text: String, scale: Int64) -> Timestamp? {
         if let i = Int64(text) {
