@@ -63,6 +63,13 @@ public struct HMACStream: ~Copyable {
     /// Feeds the UTF-8 bytes of `text`.
     public mutating func update(_ text: String) { hash.update(text) }
 
+    /// Feeds the UTF-8 bytes of `text` (a part of a header, read in place).
+    public mutating func update(_ text: Substring) {
+        if text.utf8.withContiguousStorageIfAvailable({ hash.update(UnsafeRawBufferPointer($0)) }) == nil {
+            hash.update(String(text))
+        }
+    }
+
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         hash.update(bytes)
     }
