@@ -93,8 +93,12 @@ public struct HMACVerification: VerificationScheme {
         for secret in context.secrets {
             guard let key = keys.key(for: secret) else { continue }
             usable += 1
-            let mac = authenticate(key, body: webhook.body, timestamp: timestampText, messageID: messageID)
-            for candidate in parsed.candidates where constantTimeEquals(mac, candidate) { return }
+            // The computed MAC lives on the stack: it is only compared, never kept.
+            let matched = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: algorithm.outputLength) { mac in
+                authenticate(key, body: webhook.body, timestamp: timestampText, messageID: messageID, into: mac.baseAddress!)
+                return parsed.candidates.contains { constantTimeEquals(UnsafeBufferPointer(mac), $0) }
+            }
+            if matched { return }
         }
         guard usable > 0 else { throw VerificationFailure(.noSecret) }
         throw VerificationFailure(.mismatch(
@@ -162,7 +166,15 @@ public struct HMACVerification: VerificationScheme {
     }
 
     private func authenticate(_ key: HMACKey, body: [UInt8], timestamp: Substring, messageID: String) -> [UInt8] {
-        key.authenticate { stream in
+        [UInt8](unsafeUninitializedCapacity: algorithm.outputLength) { out, count in
+            authenticate(key, body: body, timestamp: timestamp, messageID: messageID, into: out.baseAddress!)
+            count = algorithm.outputLength
+        }
+    }
+
+    private func authenticate(_ key: HMACKey, body: [UInt8], timestamp: Substring, messageID: String,
+                              into out: UnsafeMutablePointer<UInt8>) {
+        key.authenticate(into: out) { stream in
             for part in content.parts {
                 switch part {
                 case .literal(let bytes): stream.update(bytes)
