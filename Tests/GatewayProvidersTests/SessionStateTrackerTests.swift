@@ -12,6 +12,14 @@ import GatewayCore
         return e
     }
 
+    @Test func ranksEveryLifecycleTypeAndNothingElse() {
+        let ranks = ["session.joining": 1, "session.waiting": 2, "session.joined": 3, "session.recording": 4,
+                     "session.paused": 4, "session.ended": 5, "session.completed": 6, "session.failed": 6]
+        for type in EventType.vocabulary {
+            #expect(SessionStateTracker.rank(of: EventType(rawValue: type)!) == ranks[type], "\(type)")
+        }
+    }
+
     @Test func aLaterStateIsNeverUndone() {
         let t = SessionStateTracker(capacity: 10)
         #expect(!t.observe(event("session.joining")))

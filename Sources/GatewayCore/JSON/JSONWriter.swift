@@ -103,6 +103,15 @@ public struct JSONWriter: ~Copyable, Sendable {
         needsComma = true
     }
 
+    /// A quoted timestamp already formatted (the same instant written more than once).
+    public mutating func timestamp(_ text: RFC3339Text) {
+        separator()
+        out.append(0x22)
+        text.withBytes { out.append($0) }
+        out.append(0x22)
+        needsComma = true
+    }
+
     // MARK: members (key + value in one call)
 
     public mutating func member(_ k: StaticString, _ v: String?) { key(k); if let v { string(v) } else { null() } }

@@ -51,7 +51,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Writes at most `maxRFC3339Length` bytes at `p`; returns how many.
-    private func writeRFC3339(to p: UnsafeMutablePointer<UInt8>, fractionDigits: Int?) -> Int {
+    func writeRFC3339(to p: UnsafeMutablePointer<UInt8>, fractionDigits: Int?) -> Int {
         let secs = seconds
         let frac = Int(nanoseconds &- secs &* 1_000_000_000)
         let digits = fractionDigits.map { max(0, min(9, $0)) }

@@ -12,3 +12,10 @@ public func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         b.withUnsafeBytes { pb in CRYPTO_memcmp(pa.baseAddress, pb.baseAddress, pa.count) == 0 }
     }
 }
+
+/// `constantTimeEquals` for a MAC held in stack memory.
+public func constantTimeEquals(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    if a.isEmpty { return true }
+    return b.withUnsafeBytes { pb in CRYPTO_memcmp(a.baseAddress, pb.baseAddress, a.count) == 0 }
+}

@@ -36,13 +36,25 @@ public struct HMACKey: Sendable {
         var stream = HMACStream(state.inner)
         try feed(&stream)
         return [UInt8](unsafeUninitializedCapacity: length) { out, count in
-            stream.hash.finish(into: out.baseAddress!)
-            // Outer hash: H((K ^ opad) || inner), written over the inner digest it consumes.
-            var outer = state.outer
-            outer.update(UnsafeRawBufferPointer(start: out.baseAddress, count: length))
-            outer.finish(into: out.baseAddress!)
+            finish(&stream, into: out.baseAddress!)
             count = length
         }
+    }
+
+    /// Writes the MAC (`algorithm.outputLength` bytes) to `out`: for callers that only compare
+    /// it, with stack memory, so verifying a request allocates nothing for it.
+    public func authenticate<E: Error>(into out: UnsafeMutablePointer<UInt8>, _ feed: (inout HMACStream) throws(E) -> Void) throws(E) {
+        var stream = HMACStream(state.inner)
+        try feed(&stream)
+        finish(&stream, into: out)
+    }
+
+    private func finish(_ stream: inout HMACStream, into out: UnsafeMutablePointer<UInt8>) {
+        stream.hash.finish(into: out)
+        // Outer hash: H((K ^ opad) || inner), written over the inner digest it consumes.
+        var outer = state.outer
+        outer.update(UnsafeRawBufferPointer(start: out, count: algorithm.outputLength))
+        outer.finish(into: out)
     }
 }
 
@@ -62,6 +74,13 @@ public struct HMACStream: ~Copyable {
 
     /// Feeds the UTF-8 bytes of `text`.
     public mutating func update(_ text: String) { hash.update(text) }
+
+    /// Feeds the UTF-8 bytes of `text` (a part of a header, read in place).
+    public mutating func update(_ text: Substring) {
+        if text.utf8.withContiguousStorageIfAvailable({ hash.update(UnsafeRawBufferPointer($0)) }) == nil {
+            hash.update(String(text))
+        }
+    }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         hash.update(bytes)

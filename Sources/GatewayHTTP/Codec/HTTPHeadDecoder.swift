@@ -181,7 +181,8 @@ enum HTTPHeadDecoder {
             }
             return colon
         }
-        return (name, String(decoding: UnsafeRawBufferPointer(rebasing: line[vs..<ve]), as: UTF8.self))
+        let rawValue = UnsafeRawBufferPointer(rebasing: line[vs..<ve])
+        return (name, KnownHeaderValues.match(rawValue) ?? String(decoding: rawValue, as: UTF8.self))
     }
 
     private static func parseContentLength(_ s: String) -> Int? {

@@ -13,28 +13,33 @@ public enum EventEnvelope {
                              traceparent: String? = nil) -> [UInt8] {
         // A status event envelope is ~950 bytes before the raw body: size once, never regrow.
         var w = JSONWriter(capacity: 1024 + (raw?.count ?? 0))
+        let times = Times(event)
         w.beginObject()
         w.member("specversion", specVersion as String?)
         w.member("id", id as String?)
         w.member("source", "/sources/" + event.source as String?)
         w.member("type", event.type.rawValue as String?)
         if let s = event.session { w.member("subject", s.id as String?) }
-        w.key("time"); time(event.occurredAt ?? event.receivedAt, &w)
+        w.key("time"); w.timestamp(times.occurred ?? times.received)
         w.member("datacontenttype", "application/json" as String?)
         w.member("dataschema", MeetingEvent.schemaID as String?)
         if let partitionKey { w.member("partitionkey", partitionKey as String?) }
         w.member("provider", event.provider as String?)
         w.member("providerevent", event.providerEvent as String?)
-        w.key("recordedtime"); time(event.receivedAt, &w)
+        w.key("recordedtime"); w.timestamp(times.received)
         if let traceparent { w.member("traceparent", traceparent as String?) }
         w.key("data")
-        writeData(event, raw: raw, to: &w)
+        writeData(event, raw: raw, times: times, to: &w)
         w.endObject()
         return w.bytes
     }
 
     /// The `data` object alone (CloudEvents binary mode, or sinks configured for bare data).
     public static func writeData(_ event: MeetingEvent, raw: [UInt8]?, to w: inout JSONWriter) {
+        writeData(event, raw: raw, times: Times(event), to: &w)
+    }
+
+    private static func writeData(_ event: MeetingEvent, raw: [UInt8]?, times: Times, to w: inout JSONWriter) {
         w.beginObject()
         w.member("provider", event.provider as String?)
         w.member("source", event.source as String?)
@@ -49,8 +54,8 @@ public enum EventEnvelope {
         if let s = event.status {
             w.beginObject(); w.member("code", s.code); w.member("sub_code", s.subCode); w.member("message", s.message); w.endObject()
         } else { w.null() }
-        w.key("occurred_at"); if let t = event.occurredAt { time(t, &w) } else { w.null() }
-        w.key("received_at"); time(event.receivedAt, &w)
+        w.key("occurred_at"); if let t = times.occurred { w.timestamp(t) } else { w.null() }
+        w.key("received_at"); w.timestamp(times.received)
         w.key("participants")
         if let ps = event.participants {
             w.beginArray()
@@ -95,5 +100,15 @@ public enum EventEnvelope {
         w.endObject()
     }
 
-    static func time(_ t: Timestamp, _ w: inout JSONWriter) { w.timestamp(t, fractionDigits: nil) }
+    /// The event's two instants, each formatted once (as few fraction digits as the value needs)
+    /// though the envelope writes each twice.
+    private struct Times {
+        let occurred: RFC3339Text?
+        let received: RFC3339Text
+
+        init(_ event: MeetingEvent) {
+            occurred = event.occurredAt.map { RFC3339Text($0, fractionDigits: nil) }
+            received = RFC3339Text(event.receivedAt, fractionDigits: nil)
+        }
+    }
 }

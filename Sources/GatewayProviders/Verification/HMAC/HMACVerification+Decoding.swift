@@ -204,7 +204,9 @@ struct SignatureSection {
         case .success(let pattern):
             if !pattern.contains(.signature) {
                 diagnostics.error("\(context): format '\(formatText)' must contain {signature}", at: formatNode?.location ?? node.location)
-            } else if let separator, pattern.literalBytes.contains(where: { TextPattern.find(separator, in: $0, 0..<$0.count) != nil }) {
+            } else if let separator, pattern.literalBytes.contains(where: { literal in
+                literal.withUnsafeBufferPointer { TextPattern.find(separator, in: $0, 0..<$0.count) != nil }
+            }) {
                 diagnostics.error("\(context): format '\(formatText)' contains the separator, so items could not be split", at: formatNode?.location ?? node.location)
             } else {
                 format = pattern

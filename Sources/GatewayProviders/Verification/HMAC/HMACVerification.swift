@@ -53,24 +53,27 @@ public struct HMACVerification: VerificationScheme {
             throw VerificationFailure(.missingHeader(signatureHeaders[0]))
         }
         let headerName = signatureHeaders[family]
-        let raw = Array(headerValue.utf8)
-        let parsed = try parseSignatureHeader(raw, name: headerName)
+        // Parsed in place: the header's bytes are not copied out of the string.
+        let parsed = try headerValue.withUTF8Bytes { raw in
+            Result { () throws(VerificationFailure) in try parseSignatureHeader(raw, name: headerName) }
+        }.get()
 
-        var timestampText: ArraySlice<UInt8> = []
+        // A view of the header that holds the timestamp, never a copy.
+        var timestampText: Substring = ""
         if let rule = timestamp {
             switch rule.source {
             case .header(let names):
                 let name = Self.member(names, family)
                 guard let value = webhook.headers.value(lowercased: name) else { throw VerificationFailure(.missingHeader(name)) }
-                timestampText = Array(value.utf8)[...]
+                timestampText = value[...]
             case .signatureItem(let pattern):
                 guard let range = parsed.timestamp else {
                     throw VerificationFailure(.badFormat("header \(headerName) has no item matching '\(pattern.text)'"))
                 }
-                timestampText = raw[range]
+                timestampText = Self.text(of: headerValue, at: range)
             case .signatureFormat:
                 // The whole-header format matched, so its {timestamp} capture exists.
-                timestampText = raw[parsed.timestamp ?? 0..<0]
+                timestampText = Self.text(of: headerValue, at: parsed.timestamp ?? 0..<0)
             }
             guard let value = rule.parse(timestampText) else {
                 throw VerificationFailure(.badFormat(
@@ -90,8 +93,12 @@ public struct HMACVerification: VerificationScheme {
         for secret in context.secrets {
             guard let key = keys.key(for: secret) else { continue }
             usable += 1
-            let mac = authenticate(key, body: webhook.body, timestamp: timestampText, messageID: messageID)
-            for candidate in parsed.candidates where constantTimeEquals(mac, candidate) { return }
+            // The computed MAC lives on the stack: it is only compared, never kept.
+            let matched = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: algorithm.outputLength) { mac in
+                authenticate(key, body: webhook.body, timestamp: timestampText, messageID: messageID, into: mac.baseAddress!)
+                return parsed.candidates.contains { constantTimeEquals(UnsafeBufferPointer(mac), $0) }
+            }
+            if matched { return }
         }
         guard usable > 0 else { throw VerificationFailure(.noSecret) }
         throw VerificationFailure(.mismatch(
@@ -105,7 +112,7 @@ public struct HMACVerification: VerificationScheme {
 
     /// Splits and matches the signature header. Candidates that do not decode to a MAC of the
     /// right length are dropped; if none is left the header is malformed.
-    private func parseSignatureHeader(_ raw: [UInt8], name: String) throws(VerificationFailure) -> ParsedHeader {
+    private func parseSignatureHeader(_ raw: UnsafeBufferPointer<UInt8>, name: String) throws(VerificationFailure) -> ParsedHeader {
         var parsed = ParsedHeader()
         guard let separator else {
             guard let captures = format.match(raw, 0..<raw.count) else {
@@ -145,14 +152,29 @@ public struct HMACVerification: VerificationScheme {
         return parsed
     }
 
-    private func decodeMAC(_ raw: [UInt8], _ range: Range<Int>) -> [UInt8]? {
-        let mac = raw.withUnsafeBufferPointer { encoding.decode(UnsafeBufferPointer(rebasing: $0[range])) }
-        guard let mac, mac.count == algorithm.outputLength else { return nil }
+    private func decodeMAC(_ raw: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [UInt8]? {
+        guard let mac = encoding.decode(UnsafeBufferPointer(rebasing: raw[range])), mac.count == algorithm.outputLength else { return nil }
         return mac
     }
 
-    private func authenticate(_ key: HMACKey, body: [UInt8], timestamp: ArraySlice<UInt8>, messageID: String) -> [UInt8] {
-        key.authenticate { stream in
+    /// The text at UTF-8 offsets `range` of `header` (a capture of the header's patterns, which
+    /// start and end next to literal text or at the header's ends, so on character boundaries).
+    private static func text(of header: String, at range: Range<Int>) -> Substring {
+        let utf8 = header.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+        return Substring(utf8[start..<utf8.index(start, offsetBy: range.count)])
+    }
+
+    private func authenticate(_ key: HMACKey, body: [UInt8], timestamp: Substring, messageID: String) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: algorithm.outputLength) { out, count in
+            authenticate(key, body: body, timestamp: timestamp, messageID: messageID, into: out.baseAddress!)
+            count = algorithm.outputLength
+        }
+    }
+
+    private func authenticate(_ key: HMACKey, body: [UInt8], timestamp: Substring, messageID: String,
+                              into out: UnsafeMutablePointer<UInt8>) {
+        key.authenticate(into: out) { stream in
             for part in content.parts {
                 switch part {
                 case .literal(let bytes): stream.update(bytes)
@@ -185,7 +207,7 @@ public struct HMACVerification: VerificationScheme {
         // as unsigned, which `secretProblem` lets callers explain beforehand.
         guard let key = keys.key(for: secret) else { return fields }
         let timestampText = timestamp.map { $0.text(of: time) } ?? ""
-        let mac = authenticate(key, body: body, timestamp: Array(timestampText.utf8)[...], messageID: messageID)
+        let mac = authenticate(key, body: body, timestamp: timestampText[...], messageID: messageID)
         let signature = encoding.encode(mac)
 
         var value = format.render(signature: signature, timestamp: timestampText)

@@ -63,7 +63,7 @@ struct TextPattern: Sendable {
     }
 
     /// Matches the whole of `bytes[range]`, returning where each placeholder's text lies.
-    func match(_ bytes: [UInt8], _ range: Range<Int>) -> Captures? {
+    func match(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Captures? {
         var captures = Captures()
         var position = range.lowerBound
         var index = 0
@@ -104,7 +104,7 @@ struct TextPattern: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func find(_ needle: [UInt8], in bytes: [UInt8], _ range: Range<Int>) -> Int? {
+    static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
         guard !needle.isEmpty, range.count >= needle.count else { return nil }
         var i = range.lowerBound
         let last = range.upperBound - needle.count

@@ -33,10 +33,10 @@ struct TimestampRule: Sendable {
 
     /// The timestamp's value: ASCII digits only (no sign, no spaces, no fraction), at most
     /// 9999-12-31 in the scheme's unit. Nil otherwise.
-    func parse(_ text: ArraySlice<UInt8>) -> Int64? {
-        guard !text.isEmpty, text.count <= 18 else { return nil }
+    func parse(_ text: Substring) -> Int64? {
+        guard !text.isEmpty, text.utf8.count <= 18 else { return nil }
         var value: Int64 = 0
-        for c in text {
+        for c in text.utf8 {
             guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int64(c - UInt8(ascii: "0"))
         }
