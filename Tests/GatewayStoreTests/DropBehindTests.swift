@@ -24,7 +24,8 @@ import Glibc
         defer { dir.remove() }
         let file = try FileDescriptor(path: dir.path + "/log", flags: O_RDWR | O_CREAT)
         var dropBehind = DropBehind()
-        let piece = [UInt8](repeating: 0x61, count: 1 << 20)
+        // Quarter-chunk writes, 3.5 chunks in all.
+        let piece = [UInt8](repeating: 0x61, count: Int(DropBehind.chunk) / 4)
         var end: UInt64 = 0
         for _ in 0..<14 {
             try file.write(piece, at: end)
@@ -37,7 +38,7 @@ import Glibc
         let pages = DropBehindTests.resident(file.fd, size: Int(end))
         try #require(pages.count == Int(end) / 4096)
         let chunkPages = Int(DropBehind.chunk) / 4096
-        // Writeback started at 4, 8 and 12 MiB; [0, 8 MiB) was dropped, the rest was not.
+        // Writeback started at 1, 2 and 3 chunks; [0, 2 chunks) was dropped, the rest was not.
         #expect(pages[0..<(2 * chunkPages)].filter { $0 }.count == 0, "the first two chunks were released")
         #expect(pages[(2 * chunkPages)...].allSatisfy { $0 }, "the newest writes are still cached")
     }
