@@ -14,7 +14,7 @@ J="$ROOT/Sources/GatewayCore/JSON"
 swiftc -Onone -g -sanitize=fuzzer,address -parse-as-library -swift-version 6 \
   -enable-upcoming-feature InternalImportsByDefault -module-name JSONFuzz \
   "$J/JSONValue.swift" "$J/JSONParseError.swift" "$J/UTF8Validation.swift" "$J/JSONParser.swift" "$J/JSONDocument.swift" "$J/JSONPath.swift" "$J/JSONWriter.swift" \
-  "$ROOT/Sources/GatewayCore/Bytes/WordScan.swift" "$ROOT/Sources/GatewayCore/Bytes/ByteBuffer.swift" "$ROOT/Sources/GatewayCore/Bytes/StringUTF8.swift" "$ROOT/Sources/GatewayCore/Model/Timestamp.swift" \
+  "$ROOT/Sources/GatewayCore/Bytes/WordScan.swift" "$ROOT/Sources/GatewayCore/Bytes/ByteBuffer.swift" "$ROOT/Sources/GatewayCore/Bytes/StringUTF8.swift" "$ROOT/Sources/GatewayCore/Model/Timestamp.swift" "$ROOT/Sources/GatewayCore/Model/Timestamp+RFC3339Text.swift" \
   "$ROOT/fuzz/json/FuzzEntry.swift" \
   -o "$OUT/fuzz-json"
 exec "$OUT/fuzz-json" -max_total_time="$SECONDS_TO_RUN" -max_len=8192 -timeout=10 -rss_limit_mb=1024 \
