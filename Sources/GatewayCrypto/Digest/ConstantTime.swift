@@ -6,11 +6,7 @@ import COpenSSL
 /// secret: every MAC of one algorithm has the same length), then the contents with
 /// `CRYPTO_memcmp`, whose running time depends only on the length.
 public func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    guard a.count == b.count else { return false }
-    if a.isEmpty { return true }
-    return a.withUnsafeBytes { pa in
-        b.withUnsafeBytes { pb in CRYPTO_memcmp(pa.baseAddress, pb.baseAddress, pa.count) == 0 }
-    }
+    a.withUnsafeBufferPointer { constantTimeEquals($0, b) }
 }
 
 /// `constantTimeEquals` for a MAC held in stack memory.
