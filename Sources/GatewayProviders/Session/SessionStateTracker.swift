@@ -4,38 +4,19 @@
 
 public import GatewayCore
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 public final class SessionStateTracker: Sendable {
     /// Lifecycle rank of a type (`joining < waiting < joined < recording ⇄ paused < ended <
     /// completed | failed`), or nil for types that say nothing about the session's state.
     public static func rank(of type: EventType) -> Int? {
-        var raw = type.rawValue
-        return raw.withUTF8 { rank(utf8: $0) }
-    }
-
-    /// `session.` read as one word (little-endian): every lifecycle type starts with it.
-    private static let sessionPrefix: UInt64 = 0x2E6E_6F69_7373_6573
-
-    /// A string switch compared the type with each of the eight names in turn (~400 instructions
-    /// a webhook); this reads the prefix as one word and picks the state by its first byte.
-    private static func rank(utf8 b: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard b.count > 8, UnsafeRawPointer(b.baseAddress!).loadUnaligned(as: UInt64.self) == sessionPrefix else { return nil }
-        let state = UnsafeBufferPointer(rebasing: b[8...])
-        func isState(_ name: StaticString) -> Bool {
-            state.count == name.utf8CodeUnitCount && memcmp(state.baseAddress!, name.utf8Start, state.count) == 0
-        }
-        switch state[0] {
-        case UInt8(ascii: "j"): return isState("joining") ? 1 : isState("joined") ? 3 : nil
-        case UInt8(ascii: "w"): return isState("waiting") ? 2 : nil
-        case UInt8(ascii: "r"): return isState("recording") ? 4 : nil
-        case UInt8(ascii: "p"): return isState("paused") ? 4 : nil
-        case UInt8(ascii: "e"): return isState("ended") ? 5 : nil
-        case UInt8(ascii: "c"): return isState("completed") ? 6 : nil
-        case UInt8(ascii: "f"): return isState("failed") ? 6 : nil
-        default: return nil
+        switch type.rawValue {
+        case "session.joining": 1
+        case "session.waiting": 2
+        case "session.joined": 3
+        case "session.recording", "session.paused": 4
+        case "session.ended": 5
+        case "session.completed", "session.failed": 6
+        default: nil
         }
     }
 
