@@ -67,7 +67,8 @@ public indirect enum MappingExpression: Sendable {
     /// "missing" from "null" (the schema writes both as null).
     public func evaluate(_ scope: Scope) -> JSONValue? {
         switch self {
-        case .path:
+        case .path, .coalesce:
+            // Located first, so a path's value is built only once it is chosen.
             switch locate(scope) {
             case .node(let n)?: return scope.document.value(at: n)
             case .value(let v)?: return v
@@ -77,9 +78,6 @@ public indirect enum MappingExpression: Sendable {
             return v.isNull ? nil : v
         case .header(let names):
             for n in names { if let v = scope.headers.value(lowercased: n) { return .string(v) } }
-            return nil
-        case .coalesce(let options):
-            for o in options { if let v = o.evaluate(scope) { return v } }
             return nil
         case .join(let items, let value, let separator):
             guard let container = items.locate(scope) else { return nil }
