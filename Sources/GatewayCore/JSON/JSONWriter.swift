@@ -94,13 +94,9 @@ public struct JSONWriter: ~Copyable, Sendable {
     /// just parsed). Not re-validated: the caller owns that guarantee.
     public mutating func appendRaw(_ raw: [UInt8]) { separator(); out.append(raw); needsComma = true }
 
-    /// A quoted RFC 3339 timestamp (see `Timestamp.rfc3339(fractionDigits:)`), formatted in place.
+    /// A quoted RFC 3339 timestamp (see `Timestamp.rfc3339(fractionDigits:)`).
     public mutating func timestamp(_ t: Timestamp, fractionDigits: Int? = 3) {
-        separator()
-        out.append(0x22)
-        t.appendRFC3339(to: &out, fractionDigits: fractionDigits)
-        out.append(0x22)
-        needsComma = true
+        timestamp(RFC3339Text(t, fractionDigits: fractionDigits))
     }
 
     /// A quoted timestamp already formatted (the same instant written more than once).

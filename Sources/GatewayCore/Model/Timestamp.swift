@@ -36,19 +36,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// (`2024-11-15T21:12:01.123Z`); nil writes as few as the value needs (0, 3, 6 or 9), so a
     /// whole second prints as `…:01Z` and milliseconds as `…:01.406Z`.
     public func rfc3339(fractionDigits: Int? = 3) -> String {
-        var out = ByteBuffer(capacity: Timestamp.maxRFC3339Length)
-        appendRFC3339(to: &out, fractionDigits: fractionDigits)
-        return String(decoding: out.array, as: UTF8.self)
+        RFC3339Text(self, fractionDigits: fractionDigits).withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `9999-12-31T23:59:59.999999999Z`
     static let maxRFC3339Length = 30
-
-    /// Appends the RFC 3339 form in place, with no temporary arrays: the ingest path writes three
-    /// of these into every envelope.
-    public func appendRFC3339(to out: inout ByteBuffer, fractionDigits: Int? = 3) {
-        out.append(maxCount: Timestamp.maxRFC3339Length) { p in writeRFC3339(to: p, fractionDigits: fractionDigits) }
-    }
 
     /// Writes at most `maxRFC3339Length` bytes at `p`; returns how many.
     func writeRFC3339(to p: UnsafeMutablePointer<UInt8>, fractionDigits: Int?) -> Int {

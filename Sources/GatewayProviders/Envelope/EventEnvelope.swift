@@ -34,11 +34,7 @@ public enum EventEnvelope {
         return w.bytes
     }
 
-    /// The `data` object alone (CloudEvents binary mode, or sinks configured for bare data).
-    public static func writeData(_ event: MeetingEvent, raw: [UInt8]?, to w: inout JSONWriter) {
-        writeData(event, raw: raw, times: Times(event), to: &w)
-    }
-
+    /// The `data` object.
     private static func writeData(_ event: MeetingEvent, raw: [UInt8]?, times: Times, to w: inout JSONWriter) {
         w.beginObject()
         w.member("provider", event.provider as String?)
