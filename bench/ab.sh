@@ -26,7 +26,7 @@ for _ in $(seq 1 "$ROUNDS"); do
     bin="$A"; [ "$name" = B ] && bin="$B"
     rm -rf "$WORK/data"; sync
     taskset -c 1 "$bin" serve --config "$WORK/gateway.yaml" 2>"$WORK/gateway.log" & GW=$!
-    for _ in $(seq 1 400); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
+    wait_port "$PORT"
     t0="$(cpu_ticks "$GW")"
     line="$(WRK_CPUS=0 "$BENCH/run-w1.sh" "http://127.0.0.1:$PORT/webhooks/recall" "${DURATION:-10s}" "${CONNS:-64}" 2>/dev/null || true)"
     requests="$(echo "$line" | grep -o ' requests=[0-9]*' | cut -d= -f2)"

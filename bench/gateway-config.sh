@@ -1,4 +1,4 @@
-# The benchmark gateway's configuration, shared by bench/w1.sh and bench/instructions.sh so both
+# The benchmark gateway's configuration and start-up helpers, shared by the bench scripts so all
 # measure the same thing: one event loop, source `recall` with W1's secret, one file sink.
 # Sourced; needs ROOT (the repository root).
 #   write_config FILE PORT FSYNC DATA_DIR
@@ -25,4 +25,20 @@ sinks:
 log:
   level: warning
 YAML
+}
+
+# The gateway binary to measure: GATEWAY_BIN (an earlier build, for before/after runs), or this
+# checkout's release build, built now.
+gateway_binary() {
+  if [ -n "${GATEWAY_BIN:-}" ]; then echo "$GATEWAY_BIN"; return; fi
+  (cd "$ROOT" && swift build -c release --product webhook-gateway >&2)
+  echo "$ROOT/.build/release/webhook-gateway"
+}
+
+# Returns once 127.0.0.1:PORT accepts connections; fails after SECONDS (default 20).
+wait_port() { # port [seconds]
+  local tries=$(( ${2:-20} * 20 ))
+  for _ in $(seq 1 "$tries"); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
+  echo "bench: port $1 never opened" >&2
+  return 1
 }

@@ -36,7 +36,7 @@ write_config "$WORK/gateway.yaml" "$PORT" "${FSYNC:-never}" "$WORK/data"
 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" --dump-instr=no --collect-jumps=no \
   "$BIN" serve --config "$WORK/gateway.yaml" 2>"$WORK/valgrind.log" &
 VG=$!
-for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+wait_port "$PORT" 60   # valgrind starts slowly
 python3 "$BENCH/gen_pool.py" --count "$N" --out "$WORK/warm.pool" >/dev/null 2>&1
 python3 "$ROOT/bench/send_pool.py" "$WORK/warm.pool" "$PORT" 8 >/dev/null
 callgrind_control -z "$VG" >/dev/null 2>&1

@@ -12,21 +12,16 @@ ROOT="$(pwd)"
 CONNS="${1:-64}"; DURATION="${2:-10s}"
 BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
 [ -x "$BENCH/run-w1.sh" ] || { echo "rounds: $BENCH/run-w1.sh not found (set BENCH_DIR)" >&2; exit 2; }
-if [ -n "${GATEWAY_BIN:-}" ]; then
-  BIN="$GATEWAY_BIN"
-else
-  swift build -c release --product webhook-gateway >&2
-  BIN="$ROOT/.build/release/webhook-gateway"
-fi
+source "$ROOT/bench/gateway-config.sh"
+BIN="$(gateway_binary)"
 PORT=18093
 WORK="$(mktemp -d /tmp/gw-rounds.XXXXXX)"
 GW=
 cleanup() { [ -n "$GW" ] && kill "$GW" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-source "$ROOT/bench/gateway-config.sh"
 write_config "$WORK/gateway.yaml" "$PORT" "${FSYNC:-never}" "$WORK/data"
 taskset -c 1 "$BIN" serve --config "$WORK/gateway.yaml" 2>"$WORK/gateway.log" & GW=$!
-for _ in $(seq 1 400); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
+wait_port "$PORT"
 rounds() { curl -s "http://127.0.0.1:$PORT/metrics" | grep '^gateway_event_loop_round_seconds' || true; }
 rounds > "$WORK/before"
 WRK_CPUS=0 "$BENCH/run-w1.sh" "http://127.0.0.1:$PORT/webhooks/recall" "$DURATION" "$CONNS" 2>/dev/null | tail -1 \

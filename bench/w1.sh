@@ -21,12 +21,8 @@ BENCH="${BENCH_DIR:-$ROOT/../shared/bench}"
 [ -x "$BENCH/run-w1.sh" ] || { echo "bench: $BENCH/run-w1.sh not found (set BENCH_DIR)" >&2; exit 2; }
 
 scripts/install-deps.sh
-if [ -n "${GATEWAY_BIN:-}" ]; then
-  BIN="$GATEWAY_BIN"                      # an earlier build, for before/after runs
-else
-  swift build -c release --product webhook-gateway >&2
-  BIN="$ROOT/.build/release/webhook-gateway"
-fi
+source "$ROOT/bench/gateway-config.sh"
+BIN="$(gateway_binary)"
 
 OUT="$ROOT/bench/out"; mkdir -p "$OUT"
 WORK="$(mktemp -d /tmp/gw-bench.XXXXXX)"
@@ -35,11 +31,8 @@ cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm 
 trap cleanup EXIT
 
 GW_PORT=18080; GW_ALWAYS_PORT=18086; NGINX_PORT=18084; GO_PORT=18082
-source "$ROOT/bench/gateway-config.sh"
 write_config "$WORK/gateway.yaml" $GW_PORT "$([ "$FSYNC" = both ] && echo never || echo "$FSYNC")" "$WORK/data"
 write_config "$WORK/gateway-always.yaml" $GW_ALWAYS_PORT always "$WORK/data-always"
-
-wait_port() { for _ in $(seq 1 200); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; echo "bench: port $1 never opened" >&2; return 1; }
 
 start_server() { # name
   case "$1" in
