@@ -36,6 +36,48 @@ import Testing
         #expect(journal.statistics.syncs >= 2, "policy always: each batch was synced by the writer thread")
     }
 
+    @Test func aBusyWriterLeavesARoundInProgressForItsCommit() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .always), logger: .silent)
+        defer { journal.close() }
+        // An ordinary append sets the writer to work; the round's appends arrive while it syncs.
+        // Once done it turns again at once: it must not take the half round it finds.
+        let first = DispatchSemaphore(value: 0)
+        journal.append(bytes("first")) { _ in first.signal() }
+        let done = Mutex(0)
+        let all = DispatchSemaphore(value: 0)
+        for i in 0..<10 {
+            journal.append(bytes("round \(i)"), deferCommit: true) { result in
+                if case .success = result, done.withLock({ $0 += 1; return $0 }) == 10 { all.signal() }
+            }
+        }
+        #expect(first.wait(timeout: .now() + 5) == .success)
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(done.withLock { $0 } == 0, "the round waits for its end")
+        let batchesBefore = journal.statistics.batches
+        journal.commitDeferred()
+        #expect(all.wait(timeout: .now() + 5) == .success)
+        #expect(journal.statistics.batches - batchesBefore == 1)
+        #expect(try journal.read(after: nil, limit: 100).map(\.payload) == [bytes("first")] + (0..<10).map { bytes("round \($0)") })
+    }
+
+    @Test func closeCommitsARoundStillHeld() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .always), logger: .silent)
+        let results = Mutex<[Result<JournalPosition, StoreError>]>([])
+        for i in 0..<3 {
+            journal.append(bytes("held \(i)"), deferCommit: true) { r in results.withLock { $0.append(r) } }
+        }
+        journal.close()
+        #expect(results.withLock { $0.count } == 3)
+        #expect(results.withLock { $0 }.allSatisfy { if case .success = $0 { true } else { false } })
+        let reopened = try Journal(directory: dir.path, options: JournalOptions(fsync: .always), logger: .silent)
+        defer { reopened.close() }
+        #expect(try reopened.read(after: nil, limit: 10).map(\.payload) == (0..<3).map { bytes("held \($0)") })
+    }
+
     @Test func withoutSyncTheCommittingThreadWritesItsRoundItself() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

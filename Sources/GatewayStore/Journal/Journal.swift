@@ -19,7 +19,13 @@ public final class Journal: Sendable {
     }
 
     struct Shared {
+        /// Records the writer may take.
         var queue: [PendingAppend] = []
+        /// Records appended with `deferCommit: true` whose round has not ended: `commitDeferred()`
+        /// moves them to `queue`. A writer that finishes a sync while an event loop is in the middle
+        /// of a round would otherwise take the half round queued so far (in W1 under `always`, one
+        /// batch in ten held a single record) and leave the other half for the next sync.
+        var held: [PendingAppend] = []
         /// The writer is (about to be) blocked on `wakeup`: the next append must signal it.
         var writerIdle = false
         var closed = false
@@ -92,9 +98,9 @@ public final class Journal: Sendable {
     /// memory tail, so readers close behind the end skip reading and decoding the record. An event
     /// built without its request (`encoded(requestHeaders:requestBody:)` wrote it) is kept as is.
     ///
-    /// With `deferCommit: true` the record only joins the queue and the caller promises to call
-    /// `commitDeferred()` soon (an event loop does, once per round of requests): the round is then
-    /// one batch instead of one wake-up of the writer per record.
+    /// With `deferCommit: true` the record is held, not even a busy writer takes it, until the
+    /// caller calls `commitDeferred()`, as it promises to do soon (an event loop does, once per round
+    /// of requests): the round is then one batch instead of one wake-up of the writer per record.
     public func append(_ payload: [UInt8], event: StoredEvent? = nil, deferCommit: Bool = false, completion: @escaping Completion) {
         guard !payload.isEmpty, payload.count <= RecordFrame.maxPayload else {
             completion(.failure(.invalid("journal payload of \(payload.count) bytes (must be 1...\(RecordFrame.maxPayload))")))
@@ -105,12 +111,14 @@ public final class Journal: Sendable {
         let item = PendingAppend(payload: payload, crc: CRC32C.checksum(payload), cachedEvent: event?.withoutRequest, completion: completion)
         let (accepted, signal) = shared.withLock { s -> (Bool, Bool) in
             if s.closed { return (false, false) }
-            s.queue.append(item)
-            if !deferCommit, s.writerIdle {
-                s.writerIdle = false
-                return (true, true)
+            if deferCommit {
+                s.held.append(item)
+                return (true, false)
             }
-            return (true, false)
+            s.queue.append(item)
+            guard s.writerIdle else { return (true, false) }
+            s.writerIdle = false
+            return (true, true)
         }
         guard accepted else {
             completion(.failure(.closed))
@@ -119,25 +127,18 @@ public final class Journal: Sendable {
         if signal { wakeup.signal() }
     }
 
-    /// Commits the records queued with `deferCommit: true`. Under policy `never` the calling thread
+    /// Commits the records held since their `deferCommit: true` appends. Under policy `never` the calling thread
     /// writes them itself and their completions have run when this returns; a sync must never block
     /// the caller (an event loop), so the other policies wake the writer thread instead.
     public func commitDeferred() {
-        guard !syncsWrites else {
-            wakeWriter()
-            return
-        }
-        writer.withLock { _ = $0.turn(self, markIdle: false) }
-    }
-
-    /// Wakes the writer thread if records wait for it.
-    private func wakeWriter() {
         let signal = shared.withLock { s -> Bool in
-            guard s.writerIdle, !s.queue.isEmpty else { return false }
+            s.releaseHeld()
+            guard syncsWrites, s.writerIdle, !s.queue.isEmpty else { return false }
             s.writerIdle = false
             return true
         }
         if signal { wakeup.signal() }
+        if !syncsWrites { writer.withLock { _ = $0.turn(self, markIdle: false) } }
     }
 
     /// The position right after the last committed record: where the next record will start
@@ -197,11 +198,24 @@ public final class Journal: Sendable {
         let first = shared.withLock { s -> Bool in
             if s.closed { return false }
             s.closed = true
+            s.releaseHeld()
             return true
         }
         guard first else { return }
         wakeup.signal()
         finished.wait()
         preparer?.close()
+    }
+}
+
+extension Journal.Shared {
+    /// Moves the held records of ended rounds behind those already queued.
+    mutating func releaseHeld() {
+        if queue.isEmpty {
+            swap(&queue, &held)
+        } else {
+            queue.append(contentsOf: held)
+            held.removeAll(keepingCapacity: true)
+        }
     }
 }
