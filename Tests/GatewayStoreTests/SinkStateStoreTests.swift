@@ -152,6 +152,40 @@ import Testing
         #expect(reopened.deadLetters == letters)
     }
 
+    @Test func updatesThatArriveDuringACompactionAreNotLost() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let t0 = self.t0
+        var store = try SinkStateStore(directory: dir.path, sink: "race", syncsUpdates: false, logger: .silent)
+        // Threads dead-letter and drop, so the log keeps passing its compaction threshold while
+        // others commit: a drop written to the log that a compaction is replacing would bring its
+        // dead letter back on reopen. A later compaction rewrites the loss from memory, so only one
+        // after the round's last compaction shows: hence many short rounds.
+        for round in 0..<20 {
+            let current = store
+            let group = DispatchGroup()
+            for worker in 0..<8 {
+                group.enter()
+                Thread {
+                    for i in 0..<150 {
+                        let letter = DeadLetter(position: JournalPosition(segment: 1, offset: UInt64(worker * 1000 + i)),
+                                                eventID: "w\(worker)-\(i)", attempts: 1, lastError: "400", time: t0)
+                        guard let stored = try? current.addDeadLetter(letter) else { continue }
+                        _ = try? current.removeDeadLetters(requeue: false) { $0.sequence == stored.sequence }
+                    }
+                    group.leave()
+                }.start()
+            }
+            group.wait()
+            let expected = store.state
+            #expect(expected.deadLetters.isEmpty)
+            store.close()
+            store = try SinkStateStore(directory: dir.path, sink: "race", syncsUpdates: false, logger: .silent)
+            #expect(store.deadLetters.map(\.eventID) == [], "round \(round)")
+            guard store.state == expected else { break }
+        }
+    }
+
     @Test func unsyncedStoreWritesEveryUpdateWithoutSyncingIt() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
