@@ -1,5 +1,6 @@
-// SinkStateStore: every kind of change survives reopening; dead letters keep unique sequences;
-// a torn tail of the log is dropped; names that would escape the storage directory are refused.
+// SinkStateStore: every kind of change survives reopening; dead letters keep unique sequences, and
+// the stream keeps skipping removed ones until the cursor passes them; a torn tail of the log is
+// dropped; updates racing a compaction survive it; names that would escape the directory are refused.
 
 import Dispatch
 import Foundation
@@ -61,6 +62,27 @@ import Testing
         let store = try SinkStateStore(directory: dir.path, sink: "s", logger: .silent)
         let next = try store.addDeadLetter(DeadLetter(position: p(99), eventID: "e9", attempts: 1, lastError: "x", time: t0))
         #expect(next.sequence == 4)
+    }
+
+    @Test func removedDeadLettersAheadOfTheCursorStaySkippedUntilTheCursorPassesThem() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        do {
+            let store = try SinkStateStore(directory: dir.path, sink: "s", logger: .silent)
+            try store.setCursor(p(20))
+            // p(10): a requeued event dead-lettered again, behind the cursor; nothing to skip there.
+            for o in [10, 30, 40] as [UInt64] {
+                try store.addDeadLetter(DeadLetter(position: p(o), eventID: "e\(o)", attempts: 1, lastError: "400", time: t0))
+            }
+            try store.removeDeadLetters(requeue: false) { $0.eventID == "e30" }
+            try store.removeDeadLetters(requeue: true) { _ in true }
+            #expect(store.state.skipped == [p(30), p(40)])
+        }
+        let store = try SinkStateStore(directory: dir.path, sink: "s", logger: .silent)
+        #expect(store.state.skipped == [p(30), p(40)])
+        try store.setCursor(p(35))
+        #expect(store.state.skipped == [p(40)])
+        #expect(try SinkStateStore(directory: dir.path, sink: "s", logger: .silent).state.skipped == [p(40)])
     }
 
     @Test func tornTailOfTheLogIsDropped() throws {

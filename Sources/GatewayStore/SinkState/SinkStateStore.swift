@@ -92,11 +92,13 @@ public final class SinkStateStore: Sendable {
 
     /// Removes the dead letters matching `predicate`; with `requeue`, their events go to the
     /// requeued list in the same durable step (`dead-letters retry`), otherwise they are dropped.
+    /// Either way the stream keeps skipping those still ahead of the cursor (`SinkState.skipped`).
     @discardableResult
     public func removeDeadLetters(requeue: Bool, where predicate: (DeadLetter) -> Bool) throws(StoreError) -> [DeadLetter] {
         let matching = inner.withLock { $0.state.deadLetters.filter(predicate) }
         var changes: [SinkStateChange] = matching.map { .removeDeadLetter(sequence: $0.sequence) }
         if requeue { changes += matching.map { .requeue($0.position) } }
+        changes += matching.map { .skip($0.position) }
         try update(changes)
         return matching
     }
