@@ -35,8 +35,10 @@ public final class SinkStateStore: Sendable {
     /// fdatasync calls on the log (tests check that concurrent updates share them).
     let syncs = Atomic<Int>(0)
     /// Whether each update is fdatasynced. Off for a gateway whose journal is not synced either
-    /// (`storage.fsync: never`): the state only decides what is redelivered, and a sync there would
-    /// protect it against a power cut the events themselves do not survive.
+    /// (`storage.fsync: never`): a sync there would protect the state against a power cut the
+    /// events themselves do not survive. Updates still reach the kernel, so a process crash loses
+    /// none; a power cut can lose the latest ones: the cursor (events delivered again), and an
+    /// operator's drop or send-back of a dead letter (it is back in the list).
     let syncsUpdates: Bool
 
     /// Opens (creating if needed) the state of `sink` under `<storageDirectory>/sinks/<sink>/`.
