@@ -183,6 +183,38 @@ import Testing
     #expect(try engine.deadLetters(sink: "test").isEmpty)
 }
 
+@Test func deadLettersDroppedOrSentBackAheadOfTheCursorDoNotComeBackAfterARestart() throws {
+    let h = try Harness()
+    defer { h.close() }
+    // "slow" keeps retrying, so the cursor stays before it; the rejected events after it are
+    // dead-lettered ahead of the cursor, and a clean stop still leaves them ahead of it.
+    let sent = Mutex(false)
+    let script: @Sendable (String, Int) -> DeliveryOutcome = { id, _ in
+        if id == "slow" { return .retry(reason: "HTTP 503", after: nil) }
+        return id == "resent" && sent.withLock({ $0 }) ? .delivered(status: 200) : .permanent(reason: "HTTP 400")
+    }
+    let first = ScriptedSink(script: script)
+    var engine = try h.engine([ConfiguredSink(sink: first, retry: fastRetry([60]), ordering: .none)])
+    engine.start()
+    for id in ["slow", "dropped", "resent"] { append(h.journal, makeEvent(id, session: id)) }
+    #expect(eventually { (try? engine.deadLetters(sink: "test").count) == 2 })
+    let letters = try engine.deadLetters(sink: "test")
+    _ = try engine.dropDeadLetters(sink: "test", ids: [letters.first { $0.eventID == "dropped" }!.sequence])
+    sent.withLock { $0 = true }
+    _ = try engine.retryDeadLetters(sink: "test")
+    #expect(eventually { first.delivered == ["resent"] })
+    usleep(100_000)
+    engine.stop()
+
+    let second = ScriptedSink(script: script)
+    engine = try h.engine([ConfiguredSink(sink: second, retry: fastRetry([60]), ordering: .none)])
+    engine.start()
+    defer { engine.stop() }
+    usleep(300_000)
+    #expect(second.attempts == [])
+    #expect(try engine.deadLetters(sink: "test").map(\.eventID) == [])
+}
+
 @Test func goneReceiverPausesTheSinkUntilResumed() throws {
     let h = try Harness()
     defer { h.close() }

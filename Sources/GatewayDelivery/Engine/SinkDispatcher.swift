@@ -24,7 +24,8 @@ final class SinkDispatcher: Sendable {
         var readPosition: JournalPosition
         /// Requeued positions (replays, dead letters sent back) not loaded yet, sorted.
         var requeueBacklog: [JournalPosition]
-        /// Stream positions handled elsewhere: dead-lettered or requeued beyond the cursor.
+        /// Stream positions handled elsewhere: dead-lettered (even if since dropped or sent back) or
+        /// requeued beyond the cursor.
         var skipInStream: Set<JournalPosition>
         /// Persisted retry states waiting for their record to be loaded.
         var retryStates: [JournalPosition: RetryState]
@@ -85,6 +86,7 @@ final class SinkDispatcher: Sendable {
         let cursor = state.cursor ?? journal.end
         var skip = Set(state.deadLetters.map(\.position).filter { $0 >= cursor })
         skip.formUnion(state.requeued.filter { $0 >= cursor })
+        skip.formUnion(state.skipped)
         var stale: [SinkStateChange] = []
         let requeued = Set(state.requeued)
         for position in state.retries.keys where position < cursor && !requeued.contains(position) {

@@ -78,6 +78,10 @@ public struct SinkState: Sendable, Equatable {
     public var paused: PauseState?
     /// Records before the cursor to deliver again (dead letters sent back, replays), oldest first.
     public var requeued: [JournalPosition]
+    /// Records at or after the cursor that were dead letters until an operator dropped them or
+    /// sent them back: the stream must still pass over them after a restart, or the event would
+    /// be delivered (and maybe dead-lettered) again. Sorted; they go once the cursor passes them.
+    public var skipped: [JournalPosition]
     /// The sequence the next dead letter gets.
     public var nextDeadLetterSequence: UInt64
 
@@ -87,6 +91,7 @@ public struct SinkState: Sendable, Equatable {
         deadLetters = []
         paused = nil
         requeued = []
+        skipped = []
         nextDeadLetterSequence = 1
     }
 }
@@ -103,6 +108,8 @@ public enum SinkStateChange: Sendable, Equatable {
     case resume
     case requeue(JournalPosition)
     case removeRequeued(JournalPosition)
+    /// Ignored for a record before the cursor (the stream has passed it for good).
+    case skip(JournalPosition)
 }
 
 extension SinkState {
@@ -111,6 +118,7 @@ extension SinkState {
         switch change {
         case let .cursor(p):
             cursor = p
+            skipped.removeFirst(SinkState.lowerBound(skipped, p))
         case let .retry(r):
             retries[r.position] = r
         case let .clearRetry(p):
@@ -143,6 +151,10 @@ extension SinkState {
         case let .removeRequeued(p):
             let i = SinkState.lowerBound(requeued, p)
             if i < requeued.count && requeued[i] == p { requeued.remove(at: i) }
+        case let .skip(p):
+            guard cursor.map({ p >= $0 }) ?? true else { break }
+            let i = SinkState.lowerBound(skipped, p)
+            if i == skipped.count || skipped[i] != p { skipped.insert(p, at: i) }
         }
         return change
     }
@@ -175,6 +187,7 @@ extension SinkState {
         out.append(contentsOf: deadLetters.map { .deadLetter($0) })
         if let paused { out.append(.pause(paused)) }
         out.append(contentsOf: requeued.map { .requeue($0) })
+        out.append(contentsOf: skipped.map { .skip($0) })
         return out
     }
 }

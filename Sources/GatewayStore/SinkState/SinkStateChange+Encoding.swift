@@ -34,6 +34,8 @@ enum SinkStateRecord {
                     w.u8(8); w.position(p)
                 case let .removeRequeued(p):
                     w.u8(9); w.position(p)
+                case let .skip(p):
+                    w.u8(10); w.position(p)
                 }
             }
         }
@@ -76,6 +78,8 @@ enum SinkStateRecord {
                 changes.append(.requeue(try r.position()))
             case 9:
                 changes.append(.removeRequeued(try r.position()))
+            case 10:
+                changes.append(.skip(try r.position()))
             case let tag:
                 throw StoreError.invalid("sink state record: unknown change tag \(tag)")
             }

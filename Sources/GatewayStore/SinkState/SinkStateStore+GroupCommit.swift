@@ -41,18 +41,22 @@ extension SinkStateStore {
             return (b, i.state, i.file, i.size)
         }
         let outcome = write(batch, onto: durable, file: file, at: size)
-        let next = inner.withLock { i -> StateUpdateWaiter? in
-            if case let .success((state, newSize), _) = outcome {
+        if case let .success((state, newSize), _) = outcome {
+            inner.withLock { i in
                 i.state = state
                 i.size = newSize
             }
+            // Still the leader: a commit that started now would append to the log this replaces,
+            // and its change would be gone from disk (a dropped dead letter back after a restart).
+            compactIfLarge()
+        }
+        let next = inner.withLock { i -> StateUpdateWaiter? in
             guard let first = i.pending.first else {
                 i.leaderActive = false
                 return nil
             }
             return first
         }
-        if case .success = outcome { compactIfLarge() }
         for (w, result) in zip(batch, outcome.results(count: batch.count)) {
             w.result = result
             w.done.signal()

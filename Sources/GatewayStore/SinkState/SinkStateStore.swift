@@ -35,8 +35,10 @@ public final class SinkStateStore: Sendable {
     /// fdatasync calls on the log (tests check that concurrent updates share them).
     let syncs = Atomic<Int>(0)
     /// Whether each update is fdatasynced. Off for a gateway whose journal is not synced either
-    /// (`storage.fsync: never`): the state only decides what is redelivered, and a sync there would
-    /// protect it against a power cut the events themselves do not survive.
+    /// (`storage.fsync: never`): a sync there would protect the state against a power cut the
+    /// events themselves do not survive. Updates still reach the kernel, so a process crash loses
+    /// none; a power cut can lose the latest ones: the cursor (events delivered again), and an
+    /// operator's drop or send-back of a dead letter (it is back in the list).
     let syncsUpdates: Bool
 
     /// Opens (creating if needed) the state of `sink` under `<storageDirectory>/sinks/<sink>/`.
@@ -92,11 +94,13 @@ public final class SinkStateStore: Sendable {
 
     /// Removes the dead letters matching `predicate`; with `requeue`, their events go to the
     /// requeued list in the same durable step (`dead-letters retry`), otherwise they are dropped.
+    /// Either way the stream keeps skipping those still ahead of the cursor (`SinkState.skipped`).
     @discardableResult
     public func removeDeadLetters(requeue: Bool, where predicate: (DeadLetter) -> Bool) throws(StoreError) -> [DeadLetter] {
         let matching = inner.withLock { $0.state.deadLetters.filter(predicate) }
         var changes: [SinkStateChange] = matching.map { .removeDeadLetter(sequence: $0.sequence) }
         if requeue { changes += matching.map { .requeue($0.position) } }
+        changes += matching.map { .skip($0.position) }
         try update(changes)
         return matching
     }
