@@ -65,6 +65,10 @@ sources:
     provider: meetingbaas-v2
     secret: ${env:MEETINGBAAS_WEBHOOK_SECRET}
 
+  - name: meetingbaas-v2-callback   # MeetingBaaS v2 per-bot callbacks (callback_config.secret, sent back in x-mb-secret)
+    provider: meetingbaas-v2-callback
+    secret: ${env:MEETINGBAAS_CALLBACK_SECRET}
+
   - name: retell                # Retell AI (x-retell-signature, an HMAC keyed with your API key)
     provider: retell
     secret: ${env:RETELL_API_KEY}
