@@ -389,7 +389,8 @@ fixtures:
         ("meetingbaas-v2.yaml", #"""
 # MeetingBaaS, API v2: account webhooks signed with Svix (`svix-*` headers; `webhook-*` accepted
 # too), exactly as Recall signs. Per-bot v2 callbacks that carry a plain shared secret in
-# `x-mb-secret` are a different endpoint kind and not covered by this file.
+# `x-mb-secret` are a different endpoint kind: providers/meetingbaas-v2-callback.yaml, which copies
+# this file's mapping (a change here must be made there too; ProviderFixturesTests checks it).
 # Ground truth: docs/PROVIDERS.md §MeetingBaaS (v2).
 id: meetingbaas-v2
 name: MeetingBaaS (v2)
