@@ -185,6 +185,7 @@ import GatewayCrypto
         let r = try Repo.registry()
         #expect(Set(r.detect(HeaderFields([("x-retell-signature", "v=1,d=2")])).map(\.id)) == ["retell"])
         #expect(Set(r.detect(HeaderFields([("X-Meeting-Baas-Api-Key", "k")])).map(\.id)) == ["meetingbaas"])
+        #expect(Set(r.detect(HeaderFields([("X-MB-Secret", "k")])).map(\.id)) == ["meetingbaas-v2-callback"])
         #expect(Set(r.detect(Self.w1Headers).map(\.id)) == ["recall", "meetingbaas-v2"])
         #expect(r.detect(HeaderFields([("content-type", "application/json")])).isEmpty)
     }

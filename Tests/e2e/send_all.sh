@@ -11,12 +11,13 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 sed -e "s/127.0.0.1:8080/127.0.0.1:$PORT/" -e '/^admin:/,/^$/d' "$ROOT/gateway.yaml" > gateway.yaml
 ln -s "$ROOT/providers" providers
 export RECALL_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw MEETINGBAAS_API_KEY=mb-api-key \
-  MEETINGBAAS_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw RETELL_API_KEY=retell-api-key \
+  MEETINGBAAS_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw MEETINGBAAS_CALLBACK_SECRET=mb-callback-secret \
+  RETELL_API_KEY=retell-api-key \
   REFLECTOR_WEBHOOK_SECRET=room-secret
 "$BIN" serve > stdout.txt 2> serve.log & PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break; sleep 0.1; done
 sent=0; failed=0
-for src in recall meetingbaas meetingbaas-v2 retell reflector; do
+for src in recall meetingbaas meetingbaas-v2 meetingbaas-v2-callback retell reflector; do
   for ev in $("$BIN" send "$src" --list | tail -n +2); do
     if "$BIN" send "$src" "$ev" > last.txt 2>&1; then sent=$((sent + 1)); else failed=$((failed + 1)); echo "FAILED: $src $ev"; cat last.txt; fi
   done

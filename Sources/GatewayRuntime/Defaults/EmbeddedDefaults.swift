@@ -65,6 +65,10 @@ sources:
     provider: meetingbaas-v2
     secret: ${env:MEETINGBAAS_WEBHOOK_SECRET}
 
+  - name: meetingbaas-v2-callback   # MeetingBaaS v2 per-bot callbacks (callback_config.secret, sent back in x-mb-secret)
+    provider: meetingbaas-v2-callback
+    secret: ${env:MEETINGBAAS_CALLBACK_SECRET}
+
   - name: retell                # Retell AI (x-retell-signature, an HMAC keyed with your API key)
     provider: retell
     secret: ${env:RETELL_API_KEY}
@@ -110,10 +114,283 @@ log:
 
     /// Used when the configuration's providers_dir does not exist.
     static let providers: [(name: String, yaml: String)] = [
+        ("meetingbaas-v2-callback.yaml", #"""
+# MeetingBaaS, API v2: per-bot callbacks (`callback_config` on bot creation). Not Svix-signed: the
+# bot's callback secret is sent verbatim in the `x-mb-secret` header and compared in constant time,
+# exactly as v1 compares its API key (no timestamp, so no replay protection; that is the vendor's
+# design). The payload is the v2 one, so the mapping below is a copy of providers/meetingbaas-v2.yaml's
+# without the Svix delivery id: the provider format has no include mechanism, and
+# ProviderFixturesTests fails when the two mappings drift apart. Ground truth: docs/PROVIDERS.md
+# §MeetingBaaS (v2).
+id: meetingbaas-v2-callback
+name: MeetingBaaS (v2 per-bot callbacks)
+
+verify:
+  scheme: token
+  header: x-mb-secret
+
+# No delivery id. The bot and the event identify a final event; a status change also needs its
+# code and its time: the same code can legitimately come twice for one bot (paused, resumed,
+# paused again), and a retry repeats the body, time included. A missing field appends the body's
+# hash (DedupeTemplate), so a payload without `status` never collapses with another.
+dedupe:
+  key: "{data.bot_id}:{event}:{data.status.code}:{data.status.created_at}"
+  events:
+    bot.completed: "{data.bot_id}:{event}"
+    bot.failed: "{data.bot_id}:{event}"
+    # Messages repeat during a meeting; two different ones differ in text or time.
+    bot.chat_message: "{data.bot_id}:{event}:{body_sha256}"
+
+mapping:
+  event: event
+  session_kind: bot
+  fields:
+    session.id: data.bot_id
+    # `extra` is top-level in the schema, inside `data` in some docs: read either.
+    metadata: [extra, data.extra]
+  events:
+    bot.status_change:
+      type:
+        path: data.status.code
+        map:
+          joining_call: session.joining
+          in_waiting_room: session.waiting
+          in_waiting_for_host: session.waiting
+          in_call_not_recording: session.joined
+          in_call_recording: session.recording
+          recording_resumed: session.recording
+          recording_paused: session.paused
+          call_ended: session.ended
+          api_request_stop: session.ended
+          bot_rejected: session.failed
+          bot_removed: session.failed
+          waiting_room_timeout: session.failed
+          invalid_meeting_url: session.failed
+          meeting_error: session.failed
+        default: provider.unknown
+      fields:
+        status.code: data.status.code
+        status.message: data.status.error_message
+        occurred_at: data.status.created_at
+        extensions.start_time: data.status.start_time
+    bot.completed:
+      type: session.completed
+      fields:
+        occurred_at: [data.exited_at, data.sent_at]
+        participants:
+          each: [data.participants, data.speakers]
+          fields: {id: id, name: name}
+        media.video_url: [data.video, data.mp4]
+        media.audio_url: data.audio
+        transcript.url: data.transcription
+        transcript.is_final: {const: true}
+        extensions.duration_seconds: data.duration_seconds
+        extensions.joined_at: data.joined_at
+        extensions.raw_transcription_url: data.raw_transcription
+        extensions.diarization_url: data.diarization
+    bot.failed:
+      type: session.failed
+      fields:
+        status.code: data.error_code
+        status.message: data.error_message
+        occurred_at: data.sent_at
+    bot.chat_message:
+      type: chat.message
+      fields:
+        occurred_at: data.sent_at
+        participants:
+          each: data
+          fields: {name: sender_name}
+        extensions.text: data.text
+    calendar.*:
+      type: calendar.updated
+      session_kind: calendar
+      fields:
+        session.id: data.calendar_id
+
+# The token scheme signs by sending the secret itself; `sign: true` sends the fixture's secret.
+fixture_defaults:
+  secret: mb-test-callback-secret
+  now: 1770627493
+  sign: true
+
+fixtures:
+  - name: 'bot.status_change joining_call'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"joining_call","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.joining", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "joining_call"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:joining_call:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change in_waiting_room'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"in_waiting_room","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.waiting", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "in_waiting_room"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:in_waiting_room:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change in_waiting_for_host'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"in_waiting_for_host","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.waiting", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "in_waiting_for_host"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:in_waiting_for_host:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change in_call_not_recording'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"in_call_not_recording","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.joined", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "in_call_not_recording"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:in_call_not_recording:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change in_call_recording'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"in_call_recording","created_at":"2026-02-09T08:58:13Z","start_time":"2026-02-09T08:58:10Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.recording", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "in_call_recording"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}, "extensions": {"start_time": "2026-02-09T08:58:10Z"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:in_call_recording:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change recording_paused'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"recording_paused","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.paused", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "recording_paused"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:recording_paused:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change recording_resumed'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"recording_resumed","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.recording", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "recording_resumed"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:recording_resumed:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change call_ended'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"call_ended","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.ended", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "call_ended"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:call_ended:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change api_request_stop'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"api_request_stop","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.ended", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "api_request_stop"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:api_request_stop:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change bot_rejected'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"bot_rejected","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.failed", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "bot_rejected"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:bot_rejected:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change bot_removed'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"bot_removed","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.failed", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "bot_removed"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:bot_removed:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change waiting_room_timeout'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"waiting_room_timeout","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.failed", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "waiting_room_timeout"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:waiting_room_timeout:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change invalid_meeting_url'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"invalid_meeting_url","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.failed", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "invalid_meeting_url"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:invalid_meeting_url:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change meeting_error'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"meeting_error","created_at":"2026-02-09T08:58:13Z","error_message":"Meeting ended unexpectedly"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.failed", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "meeting_error", "message": "Meeting ended unexpectedly"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:meeting_error:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change something_new'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"something_new","created_at":"2026-02-09T08:58:13Z"}},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "provider.unknown", "provider": "meetingbaas-v2-callback", "provider_event": "bot.status_change", "provider_event_id": null, "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "something_new"}, "occurred_at": "2026-02-09T08:58:13Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:something_new:2026-02-09T08:58:13Z'
+  - name: 'bot.status_change: the same code again later is a new event, not a duplicate'
+    body: '{"event":"bot.status_change","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","status":{"code":"recording_paused","created_at":"2026-02-09T09:12:40Z"}}}'
+    expect:
+      event: {"type": "session.paused", "status": {"code": "recording_paused"}, "occurred_at": "2026-02-09T09:12:40Z", "metadata": null}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.status_change:recording_paused:2026-02-09T09:12:40Z'
+  - name: 'bot.completed with participants, media and transcript URLs'
+    body: '{"event":"bot.completed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","participants":[{"id":1,"name":"Alice"},{"id":2,"name":"Bob"}],"speakers":[{"id":1,"name":"Alice"}],"duration_seconds":1843,"joined_at":"2026-02-09T08:00:00Z","exited_at":"2026-02-09T08:30:43Z","video":"https://example.test/v.mp4","audio":"https://example.test/a.flac","transcription":"https://example.test/t.json","raw_transcription":"https://example.test/raw.json","diarization":"https://example.test/d.jsonl","sent_at":"2026-02-09T08:31:00Z"},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.completed", "provider": "meetingbaas-v2-callback", "provider_event": "bot.completed", "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "occurred_at": "2026-02-09T08:30:43Z", "participants": [{"id": "1", "name": "Alice"}, {"id": "2", "name": "Bob"}], "media": {"video_url": "https://example.test/v.mp4", "audio_url": "https://example.test/a.flac"}, "transcript": {"url": "https://example.test/t.json", "is_final": true}, "metadata": {"customer": "acme"}, "extensions": {"duration_seconds": 1843, "joined_at": "2026-02-09T08:00:00Z", "raw_transcription_url": "https://example.test/raw.json", "diarization_url": "https://example.test/d.jsonl"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.completed'
+  - name: 'bot.completed, older docs: mp4 instead of video, speakers only, extra inside data, sent_at only'
+    body: '{"event":"bot.completed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","speakers":[{"id":3,"name":"Carol"}],"mp4":"https://example.test/old.mp4","sent_at":"2026-02-09T08:31:00Z","extra":{"k":"v"}}}'
+    expect:
+      event: {"type": "session.completed", "occurred_at": "2026-02-09T08:31:00Z", "participants": [{"id": "3", "name": "Carol"}], "media": {"video_url": "https://example.test/old.mp4"}, "metadata": {"k": "v"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.completed'
+  - name: 'bot.failed'
+    body: '{"event":"bot.failed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","error_code":"BOT_NOT_ACCEPTED","error_message":"The host did not admit the bot","sent_at":"2026-02-09T08:10:00Z"},"extra":{"customer":"acme"}}'
+    expect:
+      event: {"type": "session.failed", "provider_event": "bot.failed", "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f", "kind": "bot"}, "status": {"code": "BOT_NOT_ACCEPTED", "message": "The host did not admit the bot"}, "occurred_at": "2026-02-09T08:10:00Z", "metadata": {"customer": "acme"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.failed'
+  - name: 'bot.chat_message'
+    body: '{"event":"bot.chat_message","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","sender_name":"Alice","text":"Can everyone hear me?","sent_at":"2026-02-09T08:05:00Z"}}'
+    expect:
+      event: {"type": "chat.message", "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f"}, "participants": [{"name": "Alice", "id": null}], "occurred_at": "2026-02-09T08:05:00Z", "extensions": {"text": "Can everyone hear me?"}}
+      dedupe_key: '9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f:bot.chat_message:d81270f0fb572505a64c1157a6f38aa35c1987ddd6a81d20c75d722b15bae0d9'
+  - name: 'calendar.* (account-level in practice, mapped as in meetingbaas-v2): keyed by its body'
+    body: '{"event":"calendar.events_updated","data":{"calendar_id":"cal-42"}}'
+    expect:
+      event: {"type": "calendar.updated", "provider_event": "calendar.events_updated", "session": {"id": "cal-42", "kind": "calendar"}}
+      dedupe_key: ':calendar.events_updated::#e9de1e8deaff77851f45cf2b372e0cf091cf14b5b45ac7543e6d7ed5f380219d'
+  - name: 'an unlisted event becomes provider.unknown'
+    body: '{"event":"bot.renamed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f"}}'
+    expect:
+      event: {"type": "provider.unknown", "provider_event": "bot.renamed", "session": {"id": "9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f"}}
+  - name: 'the header name is case-insensitive'
+    sign: false
+    headers: {"X-MB-Secret": "mb-test-callback-secret"}
+    body: '{"event":"bot.failed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","error_code":"BOT_NOT_ACCEPTED"}}'
+    expect:
+      event: {"type": "session.failed"}
+  - name: 'rotation: the second configured secret matches'
+    secret: ["mb-old-callback-secret", "mb-test-callback-secret"]
+    sign: {"secret": "mb-test-callback-secret"}
+    body: '{"event":"bot.failed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f","error_code":"BOT_NOT_ACCEPTED"}}'
+    expect:
+      event: {"type": "session.failed"}
+  - name: 'verified but not JSON → bad_request'
+    body: '<html>'
+    expect:
+      verdict: bad_request
+  - name: 'verified but empty → bad_request'
+    body: ''
+    expect:
+      verdict: bad_request
+  - name: 'must fail: wrong secret'
+    sign: false
+    headers: {"x-mb-secret": "mb-wrong-secret"}
+    body: '{"event":"bot.completed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f"}}'
+    expect:
+      verdict: unauthorized
+  - name: 'must fail: secret with a trailing space'
+    sign: false
+    headers: {"x-mb-secret": "mb-test-callback-secret "}
+    body: '{"event":"bot.completed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f"}}'
+    expect:
+      verdict: unauthorized
+  - name: 'must fail: empty secret header'
+    sign: false
+    headers: {"x-mb-secret": ""}
+    body: '{"event":"bot.completed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f"}}'
+    expect:
+      verdict: unauthorized
+  - name: 'must fail: no x-mb-secret header'
+    sign: false
+    body: '{"event":"bot.completed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f"}}'
+    expect:
+      verdict: unauthorized
+  - name: 'must fail: sent with another bot''s secret'
+    sign: {"secret": "mb-other-bot-secret"}
+    body: '{"event":"bot.completed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f"}}'
+    expect:
+      verdict: unauthorized
+  - name: 'must fail: the right secret in the v1 header is not a callback secret'
+    sign: false
+    headers: {"x-meeting-baas-api-key": "mb-test-callback-secret"}
+    body: '{"event":"bot.completed","data":{"bot_id":"9b0e8c62-55c4-4a6b-9a39-4f8a3c1d2e7f"}}'
+    expect:
+      verdict: unauthorized
+  - name: 'must fail: Svix headers (an account webhook) without x-mb-secret'
+    sign: false
+    now: 1731705121
+    headers: {"svix-id": "msg_loFOjxBNrRLzqYUf", "svix-timestamp": "1731705121", "svix-signature": "v1,Ybu910lszbG9TmJDIfm9Kp/aapMJbaEdD22MPoNobyw="}
+    body: '{"event":"bot.done","data":{"data":{"code":"done","sub_code":null,"updated_at":"2024-11-15T21:12:01.000000Z"},"bot":{"id":"3be05ff8-87cd-4c40-8b54-ee2636abb4f3","metadata":{}}}}'
+    expect:
+      verdict: unauthorized
+"""#),
         ("meetingbaas-v2.yaml", #"""
 # MeetingBaaS, API v2: account webhooks signed with Svix (`svix-*` headers; `webhook-*` accepted
 # too), exactly as Recall signs. Per-bot v2 callbacks that carry a plain shared secret in
-# `x-mb-secret` are a different endpoint kind and not covered by this file.
+# `x-mb-secret` are a different endpoint kind: providers/meetingbaas-v2-callback.yaml, which copies
+# this file's mapping (a change here must be made there too; ProviderFixturesTests checks it).
 # Ground truth: docs/PROVIDERS.md §MeetingBaaS (v2).
 id: meetingbaas-v2
 name: MeetingBaaS (v2)

@@ -17,11 +17,12 @@ import Testing
         #expect(config.admin.enabledToken == nil)
         #expect(config.providersDirectory == repositoryRoot() + "/providers")
 
-        #expect(config.sources.map(\.name) == ["recall", "meetingbaas", "meetingbaas-v2", "retell", "reflector"])
-        #expect(config.sources.map(\.provider) == ["recall", "meetingbaas", "meetingbaas-v2", "retell", "reflector"])
+        #expect(config.sources.map(\.name) == ["recall", "meetingbaas", "meetingbaas-v2", "meetingbaas-v2-callback", "retell", "reflector"])
+        #expect(config.sources.map(\.provider) == ["recall", "meetingbaas", "meetingbaas-v2", "meetingbaas-v2-callback", "retell", "reflector"])
         #expect(config.sources.map(\.path) == config.sources.map { "/webhooks/\($0.name)" })
         #expect(config.sources.flatMap(\.unsetVariables) == [
-            "RECALL_WEBHOOK_SECRET", "MEETINGBAAS_API_KEY", "MEETINGBAAS_WEBHOOK_SECRET", "RETELL_API_KEY", "REFLECTOR_WEBHOOK_SECRET",
+            "RECALL_WEBHOOK_SECRET", "MEETINGBAAS_API_KEY", "MEETINGBAAS_WEBHOOK_SECRET", "MEETINGBAAS_CALLBACK_SECRET", "RETELL_API_KEY",
+            "REFLECTOR_WEBHOOK_SECRET",
         ])
 
         #expect(config.sinks.map(\.name) == ["stdout", "events-file"])
@@ -34,6 +35,7 @@ import Testing
             "source 'recall': environment variable RECALL_WEBHOOK_SECRET is not set; the source answers 503 until it is",
             "source 'meetingbaas': environment variable MEETINGBAAS_API_KEY is not set; the source answers 503 until it is",
             "source 'meetingbaas-v2': environment variable MEETINGBAAS_WEBHOOK_SECRET is not set; the source answers 503 until it is",
+            "source 'meetingbaas-v2-callback': environment variable MEETINGBAAS_CALLBACK_SECRET is not set; the source answers 503 until it is",
             "source 'retell': environment variable RETELL_API_KEY is not set; the source answers 503 until it is",
             "source 'reflector': environment variable REFLECTOR_WEBHOOK_SECRET is not set; the source answers 503 until it is",
             "admin API disabled: environment variable GATEWAY_ADMIN_TOKEN (its token) is not set",
@@ -43,7 +45,7 @@ import Testing
 
     @Test func shippedGatewayYAMLWithEverySecretSetHasNoWarnings() throws {
         let env = [
-            "RECALL_WEBHOOK_SECRET": "whsec_a", "MEETINGBAAS_API_KEY": "b", "MEETINGBAAS_WEBHOOK_SECRET": "whsec_c",
+            "RECALL_WEBHOOK_SECRET": "whsec_a", "MEETINGBAAS_API_KEY": "b", "MEETINGBAAS_WEBHOOK_SECRET": "whsec_c", "MEETINGBAAS_CALLBACK_SECRET": "g",
             "RETELL_API_KEY": "d", "REFLECTOR_WEBHOOK_SECRET": "e", "GATEWAY_ADMIN_TOKEN": "f",
         ]
         let (config, warnings) = try GatewayConfiguration.load(path: repositoryRoot() + "/gateway.yaml", resolver: resolver(env: env))
