@@ -635,9 +635,12 @@ verify:
   scheme: token
   header: x-meeting-baas-api-key
 
-# No delivery id: the bot, the event and (for status changes) the status code identify a delivery.
+# No delivery id: the bot, the event and, for status changes, the status code and its time identify
+# a delivery. The time is needed: one bot can pause, resume and pause again, and a second
+# `recording_paused` keyed by code alone was dropped as a duplicate for the whole dedupe window. A
+# retry repeats the body, time included.
 dedupe:
-  key: "{data.bot_id}:{event}:{data.status.code}"
+  key: "{data.bot_id}:{event}:{data.status.code}:{data.status.created_at}"
   events:
     complete: "{data.bot_id}:{event}"
     failed: "{data.bot_id}:{event}"
@@ -746,6 +749,7 @@ fixtures:
     body: '{"event":"bot.status_change","data":{"bot_id":"123e4567-e89b-12d3-a456-426614174000","status":{"code":"recording_paused","created_at":"2026-02-09T08:58:13.406Z"}}}'
     expect:
       event: {"type": "session.paused", "provider": "meetingbaas", "provider_event": "bot.status_change", "session": {"id": "123e4567-e89b-12d3-a456-426614174000", "kind": "bot"}, "status": {"code": "recording_paused"}, "occurred_at": "2026-02-09T08:58:13.406Z"}
+      dedupe_key: '123e4567-e89b-12d3-a456-426614174000:bot.status_change:recording_paused:2026-02-09T08:58:13.406Z'
   - name: 'bot.status_change recording_resumed'
     body: '{"event":"bot.status_change","data":{"bot_id":"123e4567-e89b-12d3-a456-426614174000","status":{"code":"recording_resumed","created_at":"2026-02-09T08:58:13.406Z"}}}'
     expect:
