@@ -14,7 +14,10 @@
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <string.h>
 #include <malloc.h>
+#include <netdb.h>
+#include <time.h>
 
 static inline int clinux_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
 static inline int clinux_errno(void) { return errno; }
@@ -39,6 +42,45 @@ static inline void clinux_heap_totals(unsigned long long *in_use, unsigned long 
     *in_use = (unsigned long long)(m.uordblks + m.hblkhd);
     *held = (unsigned long long)(m.arena + m.hblkhd);
 }
+/// glibc's asynchronous getaddrinfo, in libc.so.6 itself since 2.34 (libanl before). netdb.h
+/// declares it only under _GNU_SOURCE, which this header must not define (above), so the control
+/// block is declared here with glibc's layout (struct gaicb, unchanged since 2.2.3) under its own
+/// name, and the functions are reached through asm labels naming the real symbols.
+struct clinux_gaicb {
+    const char *ar_name;
+    const char *ar_service;
+    const struct addrinfo *ar_request;
+    struct addrinfo *ar_result;
+    int status; /* glibc's __return: EAI_INPROGRESS until the lookup finishes */
+    int reserved[5];
+};
+extern int clinux_getaddrinfo_a_(int, struct clinux_gaicb *[], int, struct sigevent *) __asm__("getaddrinfo_a");
+extern int clinux_gai_suspend_(const struct clinux_gaicb *const [], int, const struct timespec *) __asm__("gai_suspend");
+extern int clinux_gai_error_(struct clinux_gaicb *) __asm__("gai_error");
+extern int clinux_gai_cancel_(struct clinux_gaicb *) __asm__("gai_cancel");
+/// netdb.h's GNU-only constants, same values.
+#define CLINUX_EAI_INPROGRESS (-100)
+#define CLINUX_EAI_CANCELED (-101)
+#define CLINUX_EAI_NOTCANCELED (-102)
+#define CLINUX_EAI_ALLDONE (-103)
+/// Starts one lookup (GAI_NOWAIT). When it finishes, glibc runs `done(value)` on a new detached thread.
+static inline int clinux_gai_start(struct clinux_gaicb *request, void (*done)(union sigval), void *value) {
+    struct sigevent event;
+    memset(&event, 0, sizeof event);
+    event.sigev_notify = SIGEV_THREAD;
+    event.sigev_notify_function = done;
+    event.sigev_value.sival_ptr = value;
+    struct clinux_gaicb *list[1] = { request };
+    return clinux_getaddrinfo_a_(1 /* GAI_NOWAIT */, list, 1, &event);
+}
+/// Waits at most `milliseconds` for the lookup to finish (returns early on a signal or spuriously).
+static inline void clinux_gai_wait(struct clinux_gaicb *request, int milliseconds) {
+    struct timespec timeout = { milliseconds / 1000, (long)(milliseconds % 1000) * 1000000L };
+    const struct clinux_gaicb *list[1] = { request };
+    (void)clinux_gai_suspend_(list, 1, &timeout);
+}
+static inline int clinux_gai_error(struct clinux_gaicb *request) { return clinux_gai_error_(request); }
+static inline int clinux_gai_cancel(struct clinux_gaicb *request) { return clinux_gai_cancel_(request); }
 /// O_DIRECT, which fcntl.h also names only under _GNU_SOURCE; __O_DIRECT is the architecture's value.
 static inline int clinux_o_direct(void) { return __O_DIRECT; }
 

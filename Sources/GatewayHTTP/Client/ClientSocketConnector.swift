@@ -1,22 +1,13 @@
-// Opens a TCP connection to a host for the client: getaddrinfo (blocking is fine, the client runs on
-// worker threads), then a non-blocking connect to each address in turn under one deadline, so an
-// unreachable IPv6 address does not use up the time an IPv4 one would have needed.
+// Opens a TCP connection to a host for the client: name resolution (ClientNameResolver) and then a
+// non-blocking connect to each address in turn, all under one deadline, so neither a DNS server
+// that does not answer nor an unreachable IPv6 address uses up more than the connect timeout.
 import CLinux
 import Glibc
 
 enum ClientSocketConnector {
     /// A connected, non-blocking, close-on-exec socket with TCP_NODELAY set.
     static func connect(host: String, port: Int, deadline: ClientDeadline) throws(HTTPClientError) -> Int32 {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_NUMERICSERV
-        var list: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, String(port), &hints, &list)
-        guard rc == 0, let first = list else {
-            let why = rc == EAI_SYSTEM ? String(cString: strerror(errno)) : String(cString: gai_strerror(rc))
-            throw .connect("cannot resolve \(host): \(why)")
-        }
+        let first = try ClientNameResolver.resolve(host: host, port: port, deadline: deadline)
         defer { freeaddrinfo(first) }
 
         var lastError = "no addresses"

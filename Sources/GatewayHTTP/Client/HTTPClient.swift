@@ -6,7 +6,7 @@ public final class HTTPClient: Sendable {
     public static let defaultUserAgent = "webhook-gateway/0.1.0"
 
     public struct Configuration: Sendable {
-        /// Seconds allowed for TCP connect plus the TLS handshake (DNS lookup is not bounded by it).
+        /// Seconds allowed for name resolution, TCP connect and the TLS handshake together.
         public var connectTimeout: Double
         /// Seconds allowed from the first byte of the request written to the last byte of the
         /// response read.

@@ -4,7 +4,8 @@
 public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Where in an exchange a timeout struck.
     public enum Phase: String, Sendable, Equatable {
-        /// TCP connect (name resolution itself is not bounded: getaddrinfo cannot be cancelled).
+        /// TCP connect, to all of the host's addresses in turn (name resolution, bounded by the same
+        /// deadline, has its own case: `resolutionTimeout`).
         case connect
         /// The TLS handshake, bounded by the connect timeout too.
         case tlsHandshake = "TLS handshake"
@@ -21,6 +22,9 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     /// Name resolution or TCP connect failed (refused, unreachable, unknown host).
     case connect(String)
     case timeout(Phase)
+    /// Resolving the host's name took longer than the connect timeout (its DNS server did not
+    /// answer in time). Retryable like a connect timeout.
+    case resolutionTimeout(host: String)
     /// Handshake or certificate verification failed, or the TLS session broke.
     case tls(String)
     /// The server's response is not valid HTTP/1.x.
@@ -48,6 +52,7 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidRequest(let why): return "invalid request: \(why)"
         case .connect(let why): return "connect failed: \(why)"
         case .timeout(let phase): return "timed out during \(phase.rawValue)"
+        case .resolutionTimeout(let host): return "timed out resolving \(host)"
         case .tls(let why): return "TLS error: \(why)"
         case .protocolError(let why): return "HTTP protocol error in response: \(why)"
         case .responseTooLarge(let limit): return "response body exceeds the limit of \(limit) bytes"
