@@ -1,6 +1,9 @@
 // Test support for the HTTP client tests (the file name keeps to the client's HTTPClient*Tests.swift
 // share of this target): a blocking loopback TCP server that runs a script per accepted connection,
 // so each test decides byte for byte what the "server" answers and when it closes.
+// CLinux too: once a file of this target imports it (ClientNameResolverTests), the SOCK_*
+// constants both modules' headers declare are found as CLinux's, invisible to a file without it.
+import CLinux
 import Foundation
 import Glibc
 import Synchronization

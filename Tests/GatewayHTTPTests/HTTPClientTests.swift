@@ -1,5 +1,8 @@
 // HTTPClient against a scripted loopback server: framing, keep-alive reuse, stale pooled
 // connections, timeouts, limits, and the rule that a request that may have arrived is never replayed.
+// CLinux too: once a file of this target imports it (ClientNameResolverTests), the SOCK_*
+// constants both modules' headers declare are found as CLinux's, invisible to a file without it.
+import CLinux
 import Foundation
 import GatewayCore
 @testable import GatewayHTTP
