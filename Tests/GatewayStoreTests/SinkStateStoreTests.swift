@@ -1,6 +1,7 @@
 // SinkStateStore: every kind of change survives reopening; dead letters keep unique sequences, and
 // the stream keeps skipping removed ones until the cursor passes them; a torn tail of the log is
-// dropped; updates racing a compaction survive it; names that would escape the directory are refused.
+// dropped; updates racing a compaction survive it; names that would escape the directory are refused;
+// a failed update whose rollback also failed is never replayed, and the next update cleans the log.
 
 import Dispatch
 import Foundation
@@ -221,5 +222,72 @@ import Testing
         let synced = try SinkStateStore(directory: dir.path, sink: "careful", logger: .silent)
         try synced.setCursor(JournalPosition(segment: 1, offset: 7))
         #expect(synced.syncs.load(ordering: .relaxed) == 1)
+    }
+
+    /// The store's current log file, to inject failures into (FileDescriptor.failing).
+    func logFile(_ store: SinkStateStore) throws -> FileDescriptor { try #require(store.inner.withLock { $0.file }) }
+
+    @Test func failedUpdateWhoseRollbackFailedIsNotReplayedAfterReopen() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let expected: SinkState
+        do {
+            let store = try SinkStateStore(directory: dir.path, sink: "s", logger: .silent)
+            try store.setCursor(p(10))
+            try store.addDeadLetter(DeadLetter(position: p(16), eventID: "evt_d", attempts: 3, lastError: "HTTP 400", time: t0))
+            expected = store.state
+            // The frames reach the file, the sync fails, and so does the truncate meant to undo them.
+            let file = try logFile(store)
+            file.failing([.dataSync, .truncate])
+            #expect(throws: StoreError.self) { try store.removeDeadLetters(requeue: false) { _ in true } }
+            #expect(store.state == expected, "a failed update changes nothing in memory")
+            file.failing([])
+            store.close()
+        }
+        // The operator was told the drop failed: it must not happen after a restart.
+        let (logger, log) = recordingLogger()
+        let reopened = try SinkStateStore(directory: dir.path, sink: "s", logger: logger)
+        #expect(reopened.state == expected)
+        #expect(reopened.deadLetters.map(\.eventID) == ["evt_d"])
+        #expect(!log.messages.contains { $0.contains("corrupt") || $0.contains("torn") })
+    }
+
+    @Test func nextUpdateTruncatesTheUncertainTailFirstAndFailsIfItCannot() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.path + "/sinks/s/state.log"
+        let expected: SinkState
+        do {
+            let store = try SinkStateStore(directory: dir.path, sink: "s", logger: .silent)
+            try store.setCursor(p(10))
+            let durable = store.state
+            let file = try logFile(store)
+            file.failing([.dataSync, .truncate])
+            // A long frame, so a later shorter write at the same offset would leave part of it behind.
+            let long = String(repeating: "x", count: 2000)
+            #expect(throws: StoreError.self) {
+                try store.addDeadLetter(DeadLetter(position: p(16), eventID: "evt_d", attempts: 3, lastError: long, time: t0))
+            }
+            #expect(store.state == durable)
+            // The tail still cannot be removed: this write must fail rather than land on top of it.
+            file.failing([.truncate])
+            #expect(throws: StoreError.self) { try store.setCursor(p(20)) }
+            #expect(store.state == durable)
+            // The disk recovers: the next update removes the tail, then succeeds.
+            file.failing([])
+            try store.setCursor(p(30))
+            expected = store.state
+            #expect(expected.cursor == p(30))
+            #expect(expected.deadLetters.isEmpty)
+            let onDisk = try FileDescriptor(path: path, flags: O_RDONLY).size()
+            #expect(onDisk == store.inner.withLock { $0.size }, "nothing past the last good record")
+            store.close()
+        }
+        let (logger, log) = recordingLogger()
+        let reopened = try SinkStateStore(directory: dir.path, sink: "s", logger: logger)
+        #expect(reopened.state == expected)
+        #expect(log.messages.isEmpty, "a clean log: \(log.messages)")
+        // The failed dead letter's sequence was never durable, so it is not burned either.
+        #expect(try reopened.addDeadLetter(DeadLetter(position: p(40), eventID: "evt_e", attempts: 1, lastError: "400", time: t0)).sequence == 1)
     }
 }

@@ -3,6 +3,7 @@
 // so this talks to the kernel directly instead of through Foundation's FileHandle.
 
 import CLinux
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,6 +13,26 @@ import Glibc
 final class FileDescriptor: Sendable {
     let fd: Int32
     let path: String
+    /// Tests only (`failing(_:)`): operations that throw EIO instead of reaching the kernel, so
+    /// rollback paths a real disk rarely takes can be exercised. Always empty in production.
+    let injectedFailures = Atomic<UInt8>(0)
+
+    /// Operations `failing(_:)` can make fail.
+    struct Operations: OptionSet {
+        let rawValue: UInt8
+        static let write = Operations(rawValue: 1 << 0)
+        static let dataSync = Operations(rawValue: 1 << 1)
+        static let truncate = Operations(rawValue: 1 << 2)
+    }
+
+    /// Tests only: from now on `operations` fail with EIO (an empty set makes them work again).
+    func failing(_ operations: Operations) {
+        injectedFailures.store(operations.rawValue, ordering: .relaxed)
+    }
+
+    private func injectedFailure(_ operation: Operations, _ name: String) throws(StoreError) {
+        if injectedFailures.load(ordering: .relaxed) & operation.rawValue != 0 { throw StoreError.system(name, EIO, path) }
+    }
 
     init(path: String, flags: Int32, mode: mode_t = 0o644) throws(StoreError) {
         var fd: Int32
@@ -25,6 +46,7 @@ final class FileDescriptor: Sendable {
 
     /// Writes all of `bytes` at `offset`, looping over short writes.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws(StoreError) {
+        try injectedFailure(.write, "write")
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
@@ -67,6 +89,7 @@ final class FileDescriptor: Sendable {
     }
 
     func dataSync() throws(StoreError) {
+        try injectedFailure(.dataSync, "fdatasync")
         while fdatasync(fd) != 0 {
             if errno == EINTR { continue }
             throw StoreError.system("fdatasync", errno, path)
@@ -81,6 +104,7 @@ final class FileDescriptor: Sendable {
     }
 
     func truncate(to length: UInt64) throws(StoreError) {
+        try injectedFailure(.truncate, "ftruncate")
         while ftruncate(fd, off_t(length)) != 0 {
             if errno == EINTR { continue }
             throw StoreError.system("ftruncate", errno, path)

@@ -9,7 +9,9 @@ extension SinkStateStore {
     /// Applies `changes` in order and makes them durable before returning (written but not synced
     /// when the store was opened with `syncsUpdates: false`). Returns the changes as
     /// stored (dead letters carrying their assigned sequence). On failure none of `changes` is
-    /// applied and the log is rolled back to its previous length.
+    /// applied and the log is rolled back to its previous length (if that truncate fails too, the
+    /// next update truncates first and fails if it still cannot, so the failed change is never
+    /// replayed).
     ///
     /// Group commit: concurrent callers (a sink's delivery workers) share one write and one
     /// fdatasync. The first caller becomes the leader and commits everything queued; the others
@@ -35,12 +37,13 @@ extension SinkStateStore {
     /// Leader: commits everything queued as one write + one fdatasync, then hands leadership to the
     /// oldest waiter if more changes arrived meanwhile.
     private func commitPending() {
-        let (batch, durable, file, size) = inner.withLock { i in
+        var (batch, durable, file, size, uncertainTail) = inner.withLock { i in
             let b = i.pending
             i.pending.removeAll()
-            return (b, i.state, i.file, i.size)
+            return (b, i.state, i.file, i.size, i.uncertainTail)
         }
-        let outcome = write(batch, onto: durable, file: file, at: size)
+        let outcome = write(batch, onto: durable, file: file, at: size, uncertainTail: &uncertainTail)
+        inner.withLock { $0.uncertainTail = uncertainTail }
         if case let .success((state, newSize), _) = outcome {
             inner.withLock { i in
                 i.state = state
@@ -64,8 +67,12 @@ extension SinkStateStore {
         next?.done.signal()
     }
 
-    /// Writes one frame per caller (each caller's changes stay atomic) in a single pwrite.
-    private func write(_ batch: [StateUpdateWaiter], onto durable: SinkState, file: FileDescriptor?, at size: UInt64) -> BatchOutcome {
+    /// Writes one frame per caller (each caller's changes stay atomic) in a single pwrite. On
+    /// failure the state stays `durable` and the log is truncated back to `size`; `uncertainTail`
+    /// says whether bytes past `size` may still be there (then the next write truncates first).
+    private func write(
+        _ batch: [StateUpdateWaiter], onto durable: SinkState, file: FileDescriptor?, at size: UInt64, uncertainTail: inout Bool
+    ) -> BatchOutcome {
         guard let file else { return .failure(.closed) }
         var next = durable
         var frames: [UInt8] = []
@@ -76,13 +83,27 @@ extension SinkStateStore {
             stored.append(applied)
         }
         do throws(StoreError) {
+            if uncertainTail {
+                try file.truncate(to: size)
+                uncertainTail = false
+            }
             try file.write(frames, at: size)
             if syncsUpdates {
                 try file.dataSync()
                 syncs.add(1, ordering: .relaxed)
             }
         } catch {
-            try? file.truncate(to: size)
+            // Roll back so recovery never replays a change its callers were told failed; if even
+            // that fails, the next write (or close) retries the truncate before anything else.
+            do throws(StoreError) {
+                try file.truncate(to: size)
+                uncertainTail = false
+            } catch let truncateError {
+                if !uncertainTail {
+                    logger.error("could not roll back a failed sink state write; the next update truncates first", [("error", truncateError.description)])
+                }
+                uncertainTail = true
+            }
             return .failure(error)
         }
         return .success((next, size + UInt64(frames.count)), stored)
@@ -101,6 +122,7 @@ extension SinkStateStore {
                 i.file = compacted.file
                 i.size = compacted.size
                 i.compactSize = compacted.size
+                i.uncertainTail = false
             }
         } catch {
             logger.warning("sink state compaction failed", [("error", error.description)])

@@ -29,6 +29,10 @@ public final class SinkStateStore: Sendable {
         var pending: [StateUpdateWaiter] = []
         /// A caller is committing; new updates queue behind it.
         var leaderActive = false
+        /// A failed write could not be truncated away: bytes past `size` may hold the failed frames,
+        /// which recovery would replay (a change its caller was told failed). The next write, and
+        /// close, first truncate back to `size`.
+        var uncertainTail = false
     }
 
     let inner: Mutex<Inner>
@@ -115,7 +119,18 @@ public final class SinkStateStore: Sendable {
 
     /// Closes the log file; later updates throw `.closed`.
     public func close() {
-        inner.withLock { $0.file = nil }
+        inner.withLock { i in
+            // With no leader the file is idle, and once closed no later write would remove the tail.
+            if i.uncertainTail, !i.leaderActive, let file = i.file {
+                do throws(StoreError) {
+                    try file.truncate(to: i.size)
+                    i.uncertainTail = false
+                } catch {
+                    logger.error("could not remove a failed sink state write before closing; it may be replayed on restart", [("error", error.description)])
+                }
+            }
+            i.file = nil
+        }
     }
 
     /// Replays the log into a state.
