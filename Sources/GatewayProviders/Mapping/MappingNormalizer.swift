@@ -34,6 +34,12 @@ public struct MappingNormalizer: Normalizer {
         self.unknown = unknown
     }
 
+    /// The same rules, for another provider that reuses them (`mapping_from:`): its events carry
+    /// its own id.
+    func reused(by provider: String) -> MappingNormalizer {
+        MappingNormalizer(provider: provider, eventName: eventName, exact: exact, prefixes: prefixes, unknown: unknown)
+    }
+
     func rule(for name: String) -> EventRule {
         if let r = exact[name] { return r }
         for p in prefixes where name.hasPrefix(p.prefix) { return p.rule }

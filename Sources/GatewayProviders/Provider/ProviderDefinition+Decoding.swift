@@ -5,15 +5,36 @@
 //   verify: {...}              detect: {headers: [...]}
 //   dedupe: "{delivery_id}"    or {key: "...", events: {event: "..."}}
 //   mapping: {...}             or normalizer: <name of a Swift normaliser>
+//                              or mapping_from: <id of a provider whose mapping is reused>
 //   responses: {event: <JSON>}
 //   fixture_defaults: {...}    keys every fixture gets unless it sets them (secret, now, sign, ...)
 //   fixtures: [...]
 
 public import GatewayCore
 
+/// A provider file decoded on its own. Complete, except that a file may reuse another provider's
+/// mapping (`mapping_from:`), which only the set of files loaded with it can supply:
+/// `ProviderRegistry.resolve` turns decoded files into definitions once every file is decoded.
+public struct DecodedProvider: Sendable {
+    enum Normalization: Sendable {
+        /// `mapping:`
+        case mapping(MappingNormalizer)
+        /// `normalizer: NAME`
+        case swift(name: String, any Normalizer)
+        /// `mapping_from: ID`, and where the id is written (for errors).
+        case reused(from: String, at: SourceLocation)
+    }
+
+    public let id: String
+    public let file: String
+    let normalization: Normalization
+    /// The definition, given the normaliser (the file's own, or the reused mapping).
+    let make: @Sendable (any Normalizer) -> ProviderDefinition
+}
+
 extension ProviderDefinition {
     public static func decode(_ node: ConfigNode, file: String, normalizers: NormalizerRegistry,
-                              diagnostics: ConfigDiagnostics) -> ProviderDefinition? {
+                              diagnostics: ConfigDiagnostics) -> DecodedProvider? {
         let errorsBefore = diagnostics.errors.count
         var r = ConfigReader(node, context: "provider file", diagnostics: diagnostics)
         let id = r.required("id", as: String.self) ?? ""
@@ -35,24 +56,31 @@ extension ProviderDefinition {
             dr.finish()
         }
         let dedupe = decodeDedupe(r.node("dedupe"), context: ctx, at: node.location, diagnostics: diagnostics)
-        let mappingNode = r.node("mapping")
-        let normalizerNode = r.node("normalizer")
-        var normalizer: (any Normalizer)?
-        switch (mappingNode, normalizerNode) {
-        case (let m?, nil):
-            normalizer = MappingNormalizer.decode(m, provider: id, context: "\(ctx) mapping", diagnostics: diagnostics)
-        case (nil, let n?):
+        // Exactly one of `mapping`, `normalizer`, `mapping_from`.
+        let choices = ["mapping", "normalizer", "mapping_from"].compactMap { key in r.node(key).map { (key, $0) } }
+            .sorted { ($0.1.location.line, $0.1.location.column) < ($1.1.location.line, $1.1.location.column) }
+        var normalization: DecodedProvider.Normalization?
+        switch choices.first {
+        case _ where choices.count > 1:
+            diagnostics.error("\(ctx): give only one of 'mapping', 'normalizer' or 'mapping_from', not '\(choices[0].0)' and '\(choices[1].0)'",
+                              at: choices[1].1.location)
+        case ("mapping", let m)?:
+            normalization = .mapping(MappingNormalizer.decode(m, provider: id, context: "\(ctx) mapping", diagnostics: diagnostics))
+        case ("normalizer", let n)?:
             if let nm = String.decode(n, context: "\(ctx) key 'normalizer'", diagnostics: diagnostics) {
-                normalizer = normalizers[nm]
-                if normalizer == nil {
+                if let normalizer = normalizers[nm] {
+                    normalization = .swift(name: nm, normalizer)
+                } else {
                     diagnostics.error("\(ctx): no Swift normalizer named '\(nm)' (registered: \(normalizers.names.joined(separator: ", ")))"
                                       + ConfigReader.suggestion(for: nm, in: normalizers.names), at: n.location)
                 }
             }
-        case (_?, let n?):
-            diagnostics.error("\(ctx): give either 'mapping' or 'normalizer', not both", at: n.location)
-        case (nil, nil):
-            diagnostics.error("\(ctx): missing 'mapping' (or 'normalizer')", at: node.location)
+        case (_, let f)?:
+            if let from = String.decode(f, context: "\(ctx) key 'mapping_from'", diagnostics: diagnostics) {
+                normalization = .reused(from: from, at: f.location)
+            }
+        case nil:
+            diagnostics.error("\(ctx): missing 'mapping' (or 'normalizer', or 'mapping_from')", at: node.location)
         }
         var responses: [String: [UInt8]] = [:]
         if let resp = r.node("responses") {
@@ -78,9 +106,11 @@ extension ProviderDefinition {
             }
         }
         r.finish()
-        guard diagnostics.errors.count == errorsBefore, let scheme, let normalizer, let dedupe else { return nil }
-        return ProviderDefinition(id: id, displayName: name, file: file, verification: scheme, detectionHeaders: detect,
-                                  dedupe: dedupe, normalizer: normalizer, responses: responses, fixtures: fixtures)
+        guard diagnostics.errors.count == errorsBefore, let scheme, let normalization, let dedupe else { return nil }
+        return DecodedProvider(id: id, file: file, normalization: normalization) { [detect, responses, fixtures] normalizer in
+            ProviderDefinition(id: id, displayName: name, file: file, verification: scheme, detectionHeaders: detect,
+                               dedupe: dedupe, normalizer: normalizer, responses: responses, fixtures: fixtures)
+        }
     }
 
     /// `dedupe: "<template>"` or `{key: "<template>", events: {<event>: "<template>"}}`.

@@ -118,10 +118,9 @@ log:
 # MeetingBaaS, API v2: per-bot callbacks (`callback_config` on bot creation). Not Svix-signed: the
 # bot's callback secret is sent verbatim in the `x-mb-secret` header and compared in constant time,
 # exactly as v1 compares its API key (no timestamp, so no replay protection; that is the vendor's
-# design). The payload is the v2 one, so the mapping below is a copy of providers/meetingbaas-v2.yaml's
-# without the Svix delivery id: the provider format has no include mechanism, and
-# ProviderFixturesTests fails when the two mappings drift apart. Ground truth: docs/PROVIDERS.md
-# §MeetingBaaS (v2).
+# design). The payload is the v2 one, so the mapping is providers/meetingbaas-v2.yaml's, reused
+# with `mapping_from` (only the verification and the dedupe differ). Ground truth:
+# docs/PROVIDERS.md §MeetingBaaS (v2).
 id: meetingbaas-v2-callback
 name: MeetingBaaS (v2 per-bot callbacks)
 
@@ -141,72 +140,9 @@ dedupe:
     # Messages repeat during a meeting; two different ones differ in text or time.
     bot.chat_message: "{data.bot_id}:{event}:{body_sha256}"
 
-mapping:
-  event: event
-  session_kind: bot
-  fields:
-    session.id: data.bot_id
-    # `extra` is top-level in the schema, inside `data` in some docs: read either.
-    metadata: [extra, data.extra]
-  events:
-    bot.status_change:
-      type:
-        path: data.status.code
-        map:
-          joining_call: session.joining
-          in_waiting_room: session.waiting
-          in_waiting_for_host: session.waiting
-          in_call_not_recording: session.joined
-          in_call_recording: session.recording
-          recording_resumed: session.recording
-          recording_paused: session.paused
-          call_ended: session.ended
-          api_request_stop: session.ended
-          bot_rejected: session.failed
-          bot_removed: session.failed
-          waiting_room_timeout: session.failed
-          invalid_meeting_url: session.failed
-          meeting_error: session.failed
-        default: provider.unknown
-      fields:
-        status.code: data.status.code
-        status.message: data.status.error_message
-        occurred_at: data.status.created_at
-        extensions.start_time: data.status.start_time
-    bot.completed:
-      type: session.completed
-      fields:
-        occurred_at: [data.exited_at, data.sent_at]
-        participants:
-          each: [data.participants, data.speakers]
-          fields: {id: id, name: name}
-        media.video_url: [data.video, data.mp4]
-        media.audio_url: data.audio
-        transcript.url: data.transcription
-        transcript.is_final: {const: true}
-        extensions.duration_seconds: data.duration_seconds
-        extensions.joined_at: data.joined_at
-        extensions.raw_transcription_url: data.raw_transcription
-        extensions.diarization_url: data.diarization
-    bot.failed:
-      type: session.failed
-      fields:
-        status.code: data.error_code
-        status.message: data.error_message
-        occurred_at: data.sent_at
-    bot.chat_message:
-      type: chat.message
-      fields:
-        occurred_at: data.sent_at
-        participants:
-          each: data
-          fields: {name: sender_name}
-        extensions.text: data.text
-    calendar.*:
-      type: calendar.updated
-      session_kind: calendar
-      fields:
-        session.id: data.calendar_id
+# The v2 payloads, so the v2 mapping. Its `provider_event_id` reads the Svix id header, which a
+# callback does not send: it stays empty here. Events still say `provider: meetingbaas-v2-callback`.
+mapping_from: meetingbaas-v2
 
 # The token scheme signs by sending the secret itself; `sign: true` sends the fixture's secret.
 fixture_defaults:
@@ -389,8 +325,9 @@ fixtures:
         ("meetingbaas-v2.yaml", #"""
 # MeetingBaaS, API v2: account webhooks signed with Svix (`svix-*` headers; `webhook-*` accepted
 # too), exactly as Recall signs. Per-bot v2 callbacks that carry a plain shared secret in
-# `x-mb-secret` are a different endpoint kind: providers/meetingbaas-v2-callback.yaml, which copies
-# this file's mapping (a change here must be made there too; ProviderFixturesTests checks it).
+# `x-mb-secret` are a different endpoint kind: providers/meetingbaas-v2-callback.yaml, which reuses
+# this file's mapping (`mapping_from: meetingbaas-v2`): a change here changes both, and both files'
+# fixtures must still pass.
 # Ground truth: docs/PROVIDERS.md §MeetingBaaS (v2).
 id: meetingbaas-v2
 name: MeetingBaaS (v2)

@@ -49,7 +49,7 @@ struct GatewaySetup: Sendable {
 
     /// The built-in provider files compiled into the binary.
     private static func embeddedProviders(_ diagnostics: ConfigDiagnostics) -> ProviderRegistry {
-        ProviderRegistry(EmbeddedDefaults.providers.compactMap { name, yaml -> ProviderDefinition? in
+        ProviderRegistry.resolve(EmbeddedDefaults.providers.compactMap { name, yaml -> DecodedProvider? in
             let file = "<embedded>/providers/" + name
             do throws(ConfigErrors) {
                 let node = try YAMLLoader.load(text: yaml, file: file)
@@ -58,6 +58,6 @@ struct GatewaySetup: Sendable {
                 diagnostics.add(error)
                 return nil
             }
-        })
+        }, diagnostics: diagnostics)
     }
 }
