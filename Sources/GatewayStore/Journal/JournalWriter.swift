@@ -30,9 +30,8 @@ final class JournalWriter: @unchecked Sendable {
     /// Written but not yet synced (policies `interval` and `never`).
     var dirty = false
     var lastSync = DispatchTime.now().uptimeNanoseconds
-    /// A failed write could not be truncated away: bytes past `offset` may be garbage, so the next
-    /// write first truncates back to `offset`.
-    var uncertainTail = false
+    /// Bytes past `offset` left by a failed write that could not be truncated away.
+    var tail = UncertainTail()
     /// The active file is a prepared spare: zeros past `offset` up to the segment size.
     var preallocated = false
     /// While `preallocated`: the segment's bytes from the start of the page holding `offset` up to
@@ -160,10 +159,7 @@ final class JournalWriter: @unchecked Sendable {
         let nextPageHead = preallocated ? padToPage(end: end) : []
         var syncSeconds: Double?
         do throws(StoreError) {
-            if uncertainTail {
-                try file.truncate(to: start)
-                uncertainTail = false
-            }
+            try tail.settle(file, at: start)
             try file.write(buffer, at: writeStart)
             journal.counters.batches.add(1, ordering: .relaxed)
             journal.counters.bytesWritten.add(Int(end - start), ordering: .relaxed)
@@ -182,9 +178,7 @@ final class JournalWriter: @unchecked Sendable {
                 dirty = true
             }
         } catch {
-            // Roll the file back to the last good record so neither readers nor recovery ever meet
-            // a half-written batch; if even that fails, the next write retries the truncation.
-            do { try file.truncate(to: start) } catch { uncertainTail = true }
+            tail.rollBack(file, to: start)
             fail(group, error, journal, what: "journal write failed")
             return
         }
@@ -221,10 +215,7 @@ final class JournalWriter: @unchecked Sendable {
 
     /// Seals the active segment (synced, unless policy `never`) and starts the next one.
     private func rollover(_ journal: Journal) throws(StoreError) {
-        if uncertainTail {
-            try file.truncate(to: offset)
-            uncertainTail = false
-        }
+        try tail.settle(file, at: offset)
         if dirty, journal.syncsWrites {
             try file.dataSync()
             journal.counters.syncs.add(1, ordering: .relaxed)

@@ -37,22 +37,23 @@ extension SinkStateStore {
     /// Leader: commits everything queued as one write + one fdatasync, then hands leadership to the
     /// oldest waiter if more changes arrived meanwhile.
     private func commitPending() {
-        var (batch, durable, file, size, uncertainTail) = inner.withLock { i in
+        let (batch, durable, file, size, startTail) = inner.withLock { i in
             let b = i.pending
             i.pending.removeAll()
-            return (b, i.state, i.file, i.size, i.uncertainTail)
+            return (b, i.state, i.file, i.size, i.tail)
         }
-        let outcome = write(batch, onto: durable, file: file, at: size, uncertainTail: &uncertainTail)
-        inner.withLock { $0.uncertainTail = uncertainTail }
-        if case let .success((state, newSize), _) = outcome {
-            inner.withLock { i in
+        var tail = startTail
+        let outcome = write(batch, onto: durable, file: file, at: size, tail: &tail)
+        inner.withLock { i in
+            i.tail = tail
+            if case let .success((state, newSize), _) = outcome {
                 i.state = state
                 i.size = newSize
             }
-            // Still the leader: a commit that started now would append to the log this replaces,
-            // and its change would be gone from disk (a dropped dead letter back after a restart).
-            compactIfLarge()
         }
+        // Still the leader: a commit that started now would append to the log this replaces, and
+        // its change would be gone from disk (a dropped dead letter back after a restart).
+        if case .success = outcome { compactIfLarge() }
         let next = inner.withLock { i -> StateUpdateWaiter? in
             guard let first = i.pending.first else {
                 i.leaderActive = false
@@ -68,10 +69,9 @@ extension SinkStateStore {
     }
 
     /// Writes one frame per caller (each caller's changes stay atomic) in a single pwrite. On
-    /// failure the state stays `durable` and the log is truncated back to `size`; `uncertainTail`
-    /// says whether bytes past `size` may still be there (then the next write truncates first).
+    /// failure the state stays `durable` and the log is truncated back to `size` (UncertainTail).
     private func write(
-        _ batch: [StateUpdateWaiter], onto durable: SinkState, file: FileDescriptor?, at size: UInt64, uncertainTail: inout Bool
+        _ batch: [StateUpdateWaiter], onto durable: SinkState, file: FileDescriptor?, at size: UInt64, tail: inout UncertainTail
     ) -> BatchOutcome {
         guard let file else { return .failure(.closed) }
         var next = durable
@@ -83,26 +83,16 @@ extension SinkStateStore {
             stored.append(applied)
         }
         do throws(StoreError) {
-            if uncertainTail {
-                try file.truncate(to: size)
-                uncertainTail = false
-            }
+            try tail.settle(file, at: size)
             try file.write(frames, at: size)
             if syncsUpdates {
                 try file.dataSync()
                 syncs.add(1, ordering: .relaxed)
             }
         } catch {
-            // Roll back so recovery never replays a change its callers were told failed; if even
-            // that fails, the next write (or close) retries the truncate before anything else.
-            do throws(StoreError) {
-                try file.truncate(to: size)
-                uncertainTail = false
-            } catch let truncateError {
-                if !uncertainTail {
-                    logger.error("could not roll back a failed sink state write; the next update truncates first", [("error", truncateError.description)])
-                }
-                uncertainTail = true
+            let wasUncertain = tail.isUncertain
+            if let truncateError = tail.rollBack(file, to: size), !wasUncertain {
+                logger.error("could not roll back a failed sink state write; the next update truncates first", [("error", truncateError.description)])
             }
             return .failure(error)
         }
@@ -122,7 +112,7 @@ extension SinkStateStore {
                 i.file = compacted.file
                 i.size = compacted.size
                 i.compactSize = compacted.size
-                i.uncertainTail = false
+                i.tail = UncertainTail()
             }
         } catch {
             logger.warning("sink state compaction failed", [("error", error.description)])

@@ -29,10 +29,9 @@ public final class SinkStateStore: Sendable {
         var pending: [StateUpdateWaiter] = []
         /// A caller is committing; new updates queue behind it.
         var leaderActive = false
-        /// A failed write could not be truncated away: bytes past `size` may hold the failed frames,
-        /// which recovery would replay (a change its caller was told failed). The next write, and
-        /// close, first truncate back to `size`.
-        var uncertainTail = false
+        /// Bytes past `size` left by a failed write that could not be truncated away (recovery
+        /// would replay them). The next write, and close, first truncate back to `size`.
+        var tail = UncertainTail()
     }
 
     let inner: Mutex<Inner>
@@ -121,10 +120,9 @@ public final class SinkStateStore: Sendable {
     public func close() {
         inner.withLock { i in
             // With no leader the file is idle, and once closed no later write would remove the tail.
-            if i.uncertainTail, !i.leaderActive, let file = i.file {
+            if !i.leaderActive, let file = i.file {
                 do throws(StoreError) {
-                    try file.truncate(to: i.size)
-                    i.uncertainTail = false
+                    try i.tail.settle(file, at: i.size)
                 } catch {
                     logger.error("could not remove a failed sink state write before closing; it may be replayed on restart", [("error", error.description)])
                 }
