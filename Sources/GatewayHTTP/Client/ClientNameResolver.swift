@@ -18,7 +18,6 @@
 // the lookup itself and happens only when a new connection is opened (the pool reuses them).
 import CLinux
 import Glibc
-import Synchronization
 
 /// The asynchronous-lookup calls, replaceable so tests can drive a lookup that finishes only when
 /// they say (there is no deterministic way to make a real DNS server stall in a test).
@@ -41,9 +40,6 @@ struct AsyncLookupBackend: Sendable {
 
 /// One asynchronous lookup's memory: the control block and everything it points to.
 final class AsyncLookup: @unchecked Sendable {
-    /// Lookups not yet freed, for tests that check an abandoned lookup is freed exactly when it ends.
-    static let live = Atomic<Int>(0)
-
     let control: UnsafeMutablePointer<clinux_gaicb>
     private let hints: UnsafeMutablePointer<addrinfo>
     private let name: UnsafeMutablePointer<CChar>
@@ -59,7 +55,6 @@ final class AsyncLookup: @unchecked Sendable {
         control.pointee.ar_name = UnsafePointer(name)
         control.pointee.ar_service = UnsafePointer(self.service)
         control.pointee.ar_request = UnsafePointer(self.hints)
-        AsyncLookup.live.add(1, ordering: .relaxed)
     }
 
     /// The addresses of a finished, successful lookup; from then on the caller frees them.
@@ -75,7 +70,6 @@ final class AsyncLookup: @unchecked Sendable {
         hints.deallocate()
         free(name)
         free(service)
-        AsyncLookup.live.subtract(1, ordering: .relaxed)
     }
 }
 

@@ -127,9 +127,9 @@ public final class Journal: Sendable {
         if signal { wakeup.signal() }
     }
 
-    /// Commits the records held since their `deferCommit: true` appends. Under policy `never` the calling thread
-    /// writes them itself and their completions have run when this returns; a sync must never block
-    /// the caller (an event loop), so the other policies wake the writer thread instead.
+    /// Commits the records held since their `deferCommit: true` appends. Under policy `never` the
+    /// calling thread writes them itself and their completions have run when this returns; a sync
+    /// must never block the caller (an event loop), so the other policies wake the writer thread.
     public func commitDeferred() {
         let signal = shared.withLock { s -> Bool in
             s.releaseHeld()
