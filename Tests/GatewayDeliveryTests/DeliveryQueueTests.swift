@@ -8,12 +8,20 @@ import Testing
 
 func pos(_ n: UInt64) -> JournalPosition { JournalPosition(segment: 1, offset: n * 100) }
 
+extension DeliveryQueue {
+    /// Stream record `n` (followed by n + 1): the event `id` of `session`, or nil for a record the
+    /// sink's filter left out.
+    mutating func appendStream(_ n: UInt64, _ id: String?, session: String? = nil, now: Timestamp) {
+        appendStream(position: pos(n), next: pos(n + 1), event: id.map { makeEvent($0, session: session) }, now: now)
+    }
+}
+
 @Test func onlyTheHeadOfAPartitionIsEligibleAndOnlyWhenDue() {
     var q = DeliveryQueue(ordering: .perSession)
     let now = Timestamp(seconds: 1000)
-    q.appendStream(position: pos(1), next: pos(2), event: makeEvent("a1", session: "A"), now: now)
-    q.appendStream(position: pos(2), next: pos(3), event: makeEvent("a2", session: "A"), now: now)
-    q.appendStream(position: pos(3), next: pos(4), event: makeEvent("b1", session: "B"), now: now)
+    q.appendStream(1, "a1", session: "A", now: now)
+    q.appendStream(2, "a2", session: "A", now: now)
+    q.appendStream(3, "b1", session: "B", now: now)
     let a1 = q.take(now: now)!
     #expect(a1.event.id == "a1")
     // a2 waits behind the running a1; b1 goes.
@@ -29,9 +37,9 @@ func pos(_ n: UInt64) -> JournalPosition { JournalPosition(segment: 1, offset: n
 @Test func cursorAdvancesOnlyOverAContiguousFinishedPrefix() {
     var q = DeliveryQueue(ordering: .none)
     let now = Timestamp(seconds: 1000)
-    q.appendStream(position: pos(1), next: pos(2), event: makeEvent("x"), now: now)
-    q.appendStream(position: pos(2), next: pos(3), event: nil, now: now)  // filtered out
-    q.appendStream(position: pos(3), next: pos(4), event: makeEvent("y"), now: now)
+    q.appendStream(1, "x", now: now)
+    q.appendStream(2, nil, now: now)  // filtered out
+    q.appendStream(3, "y", now: now)
     let x = q.take(now: now)!, y = q.take(now: now)!
     q.finish(y.id)
     #expect(q.advanceCursor() == nil)
@@ -43,7 +51,7 @@ func pos(_ n: UInt64) -> JournalPosition { JournalPosition(segment: 1, offset: n
 @Test func requeuedOlderEventsGoFirstInTheirPartition() {
     var q = DeliveryQueue(ordering: .perSession)
     let now = Timestamp(seconds: 1000)
-    q.appendStream(position: pos(5), next: pos(6), event: makeEvent("new", session: "A"), now: now)
+    q.appendStream(5, "new", session: "A", now: now)
     q.appendRequeue(position: pos(1), event: makeEvent("old", session: "A"), now: now)
     #expect(q.take(now: now)?.event.id == "old")
     #expect(q.take(now: now) == nil)
@@ -52,8 +60,8 @@ func pos(_ n: UInt64) -> JournalPosition { JournalPosition(segment: 1, offset: n
 @Test func nextDueIgnoresEventsHeldBackByTheirSession() {
     var q = DeliveryQueue(ordering: .perSession)
     let now = Timestamp(seconds: 1000)
-    q.appendStream(position: pos(1), next: pos(2), event: makeEvent("a1", session: "A"), now: now)
-    q.appendStream(position: pos(2), next: pos(3), event: makeEvent("a2", session: "A"), now: now)
+    q.appendStream(1, "a1", session: "A", now: now)
+    q.appendStream(2, "a2", session: "A", now: now)
     let a1 = q.take(now: now)!
     #expect(q.nextDue() == nil)  // a2 waits for a1's outcome, not for a time
     q.reschedule(a1.id, attempts: 1, firstAttemptAt: now, at: now.adding(seconds: 30), durable: false)
@@ -63,7 +71,7 @@ func pos(_ n: UInt64) -> JournalPosition { JournalPosition(segment: 1, offset: n
 @Test func aBatchFinishedOutOfTakeOrderIsFinishedWhole() {
     var q = DeliveryQueue(ordering: .none)
     let now = Timestamp(seconds: 1000)
-    for n in 1...5 { q.appendStream(position: pos(UInt64(n)), next: pos(UInt64(n + 1)), event: makeEvent("e\(n)"), now: now) }
+    for n in UInt64(1)...5 { q.appendStream(n, "e\(n)", now: now) }
     let batch = q.take(now: now, limit: 5)
     #expect(batch.map(\.event.id) == ["e1", "e2", "e3", "e4", "e5"])
     // Reversed, and with one id given twice: each item is finished once.
@@ -81,9 +89,9 @@ func pos(_ n: UInt64) -> JournalPosition { JournalPosition(segment: 1, offset: n
     let now = Timestamp(seconds: 1000)
     // Requeued ahead of the stream (as after a restart), then stream records before and after it.
     q.appendRequeue(position: pos(3), event: makeEvent("again", session: "A"), now: now)
-    q.appendStream(position: pos(1), next: pos(2), event: makeEvent("s1", session: "B"), now: now)
-    q.appendStream(position: pos(2), next: pos(3), event: nil, now: now)
-    q.appendStream(position: pos(4), next: pos(5), event: makeEvent("s4", session: "A"), now: now)
+    q.appendStream(1, "s1", session: "B", now: now)
+    q.appendStream(2, nil, now: now)
+    q.appendStream(4, "s4", session: "A", now: now)
     let first = q.take(now: now, limit: 10)
     // s4 waits behind the older requeued event of its session.
     #expect(first.map(\.event.id) == ["s1", "again"])
@@ -103,11 +111,11 @@ func pos(_ n: UInt64) -> JournalPosition { JournalPosition(segment: 1, offset: n
 @Test func aHeadWaitingToRetryHoldsBackOnlyItsOwnSessionInABatch() {
     var q = DeliveryQueue(ordering: .perSession)
     let now = Timestamp(seconds: 1000)
-    q.appendStream(position: pos(1), next: pos(2), event: makeEvent("a1", session: "A"), now: now)
-    q.appendStream(position: pos(2), next: pos(3), event: makeEvent("b1", session: "B"), now: now)
-    q.appendStream(position: pos(3), next: pos(4), event: makeEvent("a2", session: "A"), now: now)
-    q.appendStream(position: pos(4), next: pos(5), event: makeEvent("b2", session: "B"), now: now)
-    q.appendStream(position: pos(5), next: pos(6), event: makeEvent("c1", session: "C"), now: now)
+    q.appendStream(1, "a1", session: "A", now: now)
+    q.appendStream(2, "b1", session: "B", now: now)
+    q.appendStream(3, "a2", session: "A", now: now)
+    q.appendStream(4, "b2", session: "B", now: now)
+    q.appendStream(5, "c1", session: "C", now: now)
     let a1 = q.take(now: now)!
     q.reschedule(a1.id, attempts: 1, firstAttemptAt: now, at: now.adding(seconds: 10), durable: false)
     // One event per session per batch, and nothing of A while its head waits.

@@ -144,26 +144,30 @@ import Testing
         #expect(try SinkStateStore(directory: dir.path, sink: "replay", logger: .silent).state.requeued == left)
     }
 
-    @Test func concurrentUpdatesShareSyncsAndAllBecomeDurable() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try SinkStateStore(directory: dir.path, sink: "many", logger: .silent)
+    /// Eight real threads (like a sink's delivery workers; not concurrentPerform, which runs only
+    /// as many at once as there are cores), each calling `body` with `deadLetters` letters of its
+    /// own in turn; returns when all are done.
+    func onEightWorkers(deadLetters count: Int, _ body: @escaping @Sendable (DeadLetter) -> Void) {
         let t0 = self.t0
-        // Eight real threads (like a sink's delivery workers), not concurrentPerform, which runs
-        // only as many at once as there are cores.
         let group = DispatchGroup()
         for worker in 0..<8 {
             group.enter()
             Thread {
-                for i in 0..<50 {
-                    let letter = DeadLetter(position: JournalPosition(segment: 1, offset: UInt64(worker * 1000 + i)),
-                                            eventID: "w\(worker)-\(i)", attempts: 1, lastError: "400", time: t0)
-                    _ = try? store.addDeadLetter(letter)
+                for i in 0..<count {
+                    body(DeadLetter(position: JournalPosition(segment: 1, offset: UInt64(worker * 1000 + i)),
+                                    eventID: "w\(worker)-\(i)", attempts: 1, lastError: "400", time: t0))
                 }
                 group.leave()
             }.start()
         }
         group.wait()
+    }
+
+    @Test func concurrentUpdatesShareSyncsAndAllBecomeDurable() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SinkStateStore(directory: dir.path, sink: "many", logger: .silent)
+        onEightWorkers(deadLetters: 50) { letter in _ = try? store.addDeadLetter(letter) }
         let letters = store.deadLetters
         #expect(letters.count == 400)
         #expect(Set(letters.map(\.sequence)).count == 400)
@@ -178,7 +182,6 @@ import Testing
     @Test func updatesThatArriveDuringACompactionAreNotLost() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let t0 = self.t0
         var store = try SinkStateStore(directory: dir.path, sink: "race", syncsUpdates: false, logger: .silent)
         // Threads dead-letter and drop, so the log keeps passing its compaction threshold while
         // others commit: a drop written to the log that a compaction is replacing would bring its
@@ -186,20 +189,10 @@ import Testing
         // after the round's last compaction shows: hence many short rounds.
         for round in 0..<20 {
             let current = store
-            let group = DispatchGroup()
-            for worker in 0..<8 {
-                group.enter()
-                Thread {
-                    for i in 0..<150 {
-                        let letter = DeadLetter(position: JournalPosition(segment: 1, offset: UInt64(worker * 1000 + i)),
-                                                eventID: "w\(worker)-\(i)", attempts: 1, lastError: "400", time: t0)
-                        guard let stored = try? current.addDeadLetter(letter) else { continue }
-                        _ = try? current.removeDeadLetters(requeue: false) { $0.sequence == stored.sequence }
-                    }
-                    group.leave()
-                }.start()
+            onEightWorkers(deadLetters: 150) { letter in
+                guard let stored = try? current.addDeadLetter(letter) else { return }
+                _ = try? current.removeDeadLetters(requeue: false) { $0.sequence == stored.sequence }
             }
-            group.wait()
             let expected = store.state
             #expect(expected.deadLetters.isEmpty)
             store.close()
