@@ -13,11 +13,8 @@ import Glibc
 final class FileDescriptor: Sendable {
     let fd: Int32
     let path: String
-    /// Tests only (`failing(_:)`): operations that throw EIO instead of reaching the kernel, so
-    /// rollback paths a real disk rarely takes can be exercised. Always empty in production.
-    let injectedFailures = Atomic<UInt8>(0)
 
-    /// Operations `failing(_:)` can make fail.
+    /// Operations `failing(_:)` can make fail (debug builds).
     struct Operations: OptionSet {
         let rawValue: UInt8
         static let write = Operations(rawValue: 1 << 0)
@@ -25,13 +22,22 @@ final class FileDescriptor: Sendable {
         static let truncate = Operations(rawValue: 1 << 2)
     }
 
+#if DEBUG
+    /// Tests only (`failing(_:)`): operations that throw EIO instead of reaching the kernel, so
+    /// rollback paths a real disk rarely takes can be exercised. Debug builds only, so the write
+    /// path of a release build does not even load it.
+    let injectedFailures = Atomic<UInt8>(0)
+
     /// Tests only: from now on `operations` fail with EIO (an empty set makes them work again).
     func failing(_ operations: Operations) {
         injectedFailures.store(operations.rawValue, ordering: .relaxed)
     }
+#endif
 
-    private func injectedFailure(_ operation: Operations, _ name: String) throws(StoreError) {
+    @inline(__always) private func injectedFailure(_ operation: Operations, _ name: String) throws(StoreError) {
+#if DEBUG
         if injectedFailures.load(ordering: .relaxed) & operation.rawValue != 0 { throw StoreError.system(name, EIO, path) }
+#endif
     }
 
     init(path: String, flags: Int32, mode: mode_t = 0o644) throws(StoreError) {
