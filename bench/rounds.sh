@@ -2,7 +2,9 @@
 # Event-loop round durations under W1: one fresh gateway (this checkout's release build, or
 # GATEWAY_BIN) on CPU 1 driven by ../shared/bench/run-w1.sh on CPU 0, and the distribution of
 # `gateway_event_loop_round_seconds` over the run (from /metrics before and after). A request
-# waits for the rounds it lands in, so this is where a p99 comes from.
+# waits for the rounds it lands in, so this is where a p99 comes from. Also the journal's
+# group-commit batches over the run (`gateway_journal_batch_records`): how many, their mean size
+# and how many held a single record.
 #
 #   bench/rounds.sh [CONNECTIONS] [DURATION]      (default 64, 10s)
 # Environment: FSYNC (default never), GATEWAY_BIN, BENCH_DIR.
@@ -22,7 +24,7 @@ trap cleanup EXIT
 write_config "$WORK/gateway.yaml" "$PORT" "${FSYNC:-never}" "$WORK/data"
 taskset -c 1 "$BIN" serve --config "$WORK/gateway.yaml" 2>"$WORK/gateway.log" & GW=$!
 wait_port "$PORT"
-rounds() { curl -s "http://127.0.0.1:$PORT/metrics" | grep '^gateway_event_loop_round_seconds' || true; }
+rounds() { curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^gateway_(event_loop_round_seconds|journal_batch_records)' || true; }
 rounds > "$WORK/before"
 WRK_CPUS=0 "$BENCH/run-w1.sh" "http://127.0.0.1:$PORT/webhooks/recall" "$DURATION" "$CONNS" 2>/dev/null | tail -1 \
   | grep -o 'rps=[0-9.]*\|p50_ms=[0-9.]*\|p99_ms=[0-9.]*\|non2xx=[0-9]*' | tr '\n' ' '
@@ -37,6 +39,16 @@ def load(path):
         if m: d[m.group(1) or m.group(2)] = float(m.group(3))
     return d
 a, b = load(sys.argv[1]), load(sys.argv[2])
+def batches(path):
+    d = {}
+    for line in open(path):
+        m = re.match(r'gateway_journal_batch_records_(?:bucket\{le="(1)"\}|(count|sum)) (\S+)', line)
+        if m: d[m.group(1) or m.group(2)] = float(m.group(3))
+    return d
+ja, jb = batches(sys.argv[1]), batches(sys.argv[2])
+jn = jb.get("count", 0) - ja.get("count", 0)
+print(f"journal batches={jn:.0f} mean_records={(jb.get('sum', 0) - ja.get('sum', 0)) / max(jn, 1):.1f} "
+      f"single_record={jb.get('1', 0) - ja.get('1', 0):.0f}")
 n = b["count"] - a["count"]
 print(f"rounds={n:.0f} mean_ms={1000 * (b['sum'] - a['sum']) / max(n, 1):.3f}")
 previous = 0.0
