@@ -32,23 +32,18 @@ echo
 rounds > "$WORK/after"
 python3 - "$WORK/before" "$WORK/after" <<'PY'
 import re, sys
-def load(path):
+def load(path):  # {metric: {le or "count"/"sum": value}}
     d = {}
     for line in open(path):
-        m = re.match(r'gateway_event_loop_round_seconds_(?:bucket\{le="([^"]+)"\}|(count|sum)) (\S+)', line)
-        if m: d[m.group(1) or m.group(2)] = float(m.group(3))
+        m = re.match(r'gateway_(event_loop_round_seconds|journal_batch_records)_(?:bucket\{le="([^"]+)"\}|(count|sum)) (\S+)', line)
+        if m: d.setdefault(m.group(1), {})[m.group(2) or m.group(3)] = float(m.group(4))
     return d
-a, b = load(sys.argv[1]), load(sys.argv[2])
-def batches(path):
-    d = {}
-    for line in open(path):
-        m = re.match(r'gateway_journal_batch_records_(?:bucket\{le="(1)"\}|(count|sum)) (\S+)', line)
-        if m: d[m.group(1) or m.group(2)] = float(m.group(3))
-    return d
-ja, jb = batches(sys.argv[1]), batches(sys.argv[2])
+before, after = load(sys.argv[1]), load(sys.argv[2])
+ja, jb = before.get("journal_batch_records", {}), after.get("journal_batch_records", {})
 jn = jb.get("count", 0) - ja.get("count", 0)
 print(f"journal batches={jn:.0f} mean_records={(jb.get('sum', 0) - ja.get('sum', 0)) / max(jn, 1):.1f} "
       f"single_record={jb.get('1', 0) - ja.get('1', 0):.0f}")
+a, b = before["event_loop_round_seconds"], after["event_loop_round_seconds"]
 n = b["count"] - a["count"]
 print(f"rounds={n:.0f} mean_ms={1000 * (b['sum'] - a['sum']) / max(n, 1):.3f}")
 previous = 0.0
