@@ -77,4 +77,14 @@ import Testing
         #expect(throws: JSONParseError(.unexpectedEnd, at: 6)) { try JSONDocument(parsing: Array(#"{"a":1"#.utf8)) }
         #expect(throws: JSONParseError(.invalidUnicodeEscape, at: 2)) { try JSONDocument(parsing: Array(#"["\udc00"]"#.utf8)) }
     }
+
+    /// A W1 body's ~25 tokens must stay one allocation under glibc's 1 KiB per-thread cache limit.
+    @Test func tokensAreSixteenBytesAndKeepLargeOffsets() throws {
+        #expect(MemoryLayout<JSONDocument.Token>.stride == 16)
+        let pad = [UInt8](repeating: 0x20, count: 70_000)  // offsets past UInt16, sizes too
+        let long = String(repeating: "x", count: 70_000)
+        let d = try JSONDocument(parsing: pad + Array(#"{"k":"\#(long)","n":7}"#.utf8))
+        #expect(d.member("k", of: d.root).map { d.string($0) } == long)
+        #expect(d.member("n", of: d.root).map { d.value(at: $0) } == .number("7"))
+    }
 }

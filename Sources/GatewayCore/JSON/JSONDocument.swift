@@ -10,20 +10,42 @@ public struct JSONDocument: Sendable {
         case null, `false`, `true`, number, string, array, object
     }
 
+    /// 16 bytes (offsets as UInt32, hence `JSON.maxDocumentBytes`): a W1 body's ~25 tokens then
+    /// fit one allocation small enough for glibc's per-thread cache; at 32 bytes a token, a body
+    /// over ~230 bytes needed a chunk past its 1 KiB limit, the slow path of malloc and free.
     struct Token: Sendable {
         var kind: Kind
         /// For strings: holds a backslash escape, so the bytes need decoding to be read.
         var escaped: Bool
         /// For strings: every byte is ASCII (escapes included).
         var ascii: Bool
+        private var start32: UInt32
+        private var size32: UInt32
+        private var next32: UInt32
+
+        init(kind: Kind, escaped: Bool, ascii: Bool, start: Int, size: Int, next: Int) {
+            self.kind = kind
+            self.escaped = escaped
+            self.ascii = ascii
+            start32 = UInt32(truncatingIfNeeded: start)
+            size32 = UInt32(truncatingIfNeeded: size)
+            next32 = UInt32(truncatingIfNeeded: next)
+        }
+
         /// Strings: the first byte after the opening quote; numbers and literals: their first byte.
-        var start: Int
+        var start: Int { Int(start32) }
         /// Strings: bytes between the quotes; numbers and literals: their length; containers:
         /// the number of members (object) or elements (array).
-        var size: Int
+        var size: Int {
+            get { Int(size32) }
+            set { size32 = UInt32(truncatingIfNeeded: newValue) }
+        }
         /// The token after this value and everything nested in it. An object's tokens are its
         /// members in order, each a key (a string token) followed by its value.
-        var next: Int
+        var next: Int {
+            get { Int(next32) }
+            set { next32 = UInt32(truncatingIfNeeded: newValue) }
+        }
     }
 
     /// The document's text (shared with the caller's array, not copied).
@@ -32,6 +54,7 @@ public struct JSONDocument: Sendable {
 
     public init(parsing bytes: [UInt8], maxDepth: Int = JSON.defaultMaxDepth) throws(JSONParseError) {
         if bytes.isEmpty { throw JSONParseError(.empty, at: 0) }
+        if bytes.count > JSON.maxDocumentBytes { throw JSONParseError(.tooLarge(limit: JSON.maxDocumentBytes), at: 0) }
         let result: Result<[Token], JSONParseError> = bytes.withUnsafeBufferPointer { buf in
             var p = JSONParser(buf.baseAddress!, count: buf.count, maxDepth: maxDepth)
             do throws(JSONParseError) { try p.parseDocument() } catch { return .failure(error) }

@@ -23,6 +23,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case tooDeep(limit: Int)
         /// Non-whitespace after the top-level value.
         case trailingData
+        /// A document longer than the parser's offsets can address (`JSON.maxDocumentBytes`).
+        case tooLarge(limit: Int)
     }
 
     public var kind: Kind
@@ -50,6 +52,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case .controlCharacterInString: what = "unescaped control character in string"
         case .tooDeep(let limit): what = "nesting deeper than \(limit) levels"
         case .trailingData: what = "data after the JSON value"
+        case .tooLarge(let limit): what = "document longer than \(limit) bytes"
         }
         return "JSON: \(what) at byte \(offset)"
     }

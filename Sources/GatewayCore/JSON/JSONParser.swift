@@ -12,6 +12,10 @@ public enum JSON {
     /// cannot exhaust the stack of the recursive descent.
     public static let defaultMaxDepth = 128
 
+    /// The longest document a parse accepts: tokens keep offsets in 32 bits. Far above any body
+    /// or file the gateway reads (request bodies are capped by `server.body_limit`, at most 1 GiB).
+    public static let maxDocumentBytes = Int(UInt32.max)
+
     public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
         try JSONDocument(parsing: bytes, maxDepth: maxDepth).value
     }
@@ -38,8 +42,8 @@ struct JSONParser {
         end = count
         self.maxDepth = maxDepth
         // About one token per 8 bytes of a typical webhook body, more just grows once or twice; at
-        // most 256 up front (8 KiB): a 64 KiB transcript may hold 20 tokens, and reserving 8 192 of
-        // them was a 256 KiB allocation per request.
+        // most 256 up front (4 KiB): a 64 KiB transcript may hold 20 tokens, and reserving 8 192 of
+        // them was a 128 KiB allocation per request.
         tokens.reserveCapacity(min(count / 8 + 4, 256))
     }
 
