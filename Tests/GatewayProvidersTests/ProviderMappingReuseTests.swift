@@ -69,6 +69,23 @@ import GatewayCore
         #expect(r.ids == ["base"])
     }
 
+    /// The target's file has its own error: the reuse names it instead of calling the id unknown,
+    /// in a directory load and for a single file alike.
+    @Test func reusingAProviderWhoseFileHasErrorsSaysSo() throws {
+        let broken = Self.base + "\nsurprise: 1\n"  // an unknown key
+        let (r, errors) = try load(["base.yaml": broken, "variant.yaml": Self.variant("variant", from: "base")])
+        #expect(errors.contains { $0.contains("variant.yaml:4:15: provider 'variant': mapping_from 'base': that provider did not load, because of errors in ")
+                                  && $0.hasSuffix("/base.yaml; fix them first") }, "\(errors)")
+        #expect(!errors.contains { $0.contains("no such provider") }, "\(errors)")
+        #expect(r.ids.isEmpty)
+
+        let dir = try directory(["base.yaml": broken, "variant.yaml": Self.variant("variant", from: "base")])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let d = ConfigDiagnostics()
+        #expect(ProviderRegistry.load(file: dir + "/variant.yaml", diagnostics: d) == nil)
+        #expect(d.errors.map(\.description) == ["\(dir)/variant.yaml:4:15: provider 'variant': mapping_from 'base': that provider did not load, because of errors in \(dir)/base.yaml; fix them first"])
+    }
+
     @Test func reusingAProviderThatReusesIsAnError() throws {
         let (r, errors) = try load(["base.yaml": Self.base, "one.yaml": Self.variant("one", from: "base"),
                                     "two.yaml": Self.variant("two", from: "one")])
