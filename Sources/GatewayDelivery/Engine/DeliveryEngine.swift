@@ -90,6 +90,11 @@ public final class DeliveryEngine: Sendable {
 
     public func status() -> [SinkStatus] { dispatchers.map { $0.status() } }
 
+    /// Where the journal record at `position` stands at each sink, in configuration order.
+    public func states(of position: JournalPosition) -> [(sink: String, state: SinkState.RecordState)] {
+        dispatchers.map { ($0.name, $0.state(of: position)) }
+    }
+
     /// The oldest journal position any sink still needs (its cursor or an older requeued record):
     /// journal segments wholly before it may go once retention allows
     /// (`journal.removeSegments(fullyBefore:olderThan:)`). nil when there are no sinks.

@@ -24,6 +24,16 @@ extension SinkDispatcher {
         }
     }
 
+    /// Where the record at `position` stands. The in-memory cursor runs up to a flush interval
+    /// ahead of the durable one, so it decides; it is read before the state because whatever it
+    /// has passed is in the store by then (a dead letter is written before its event finishes).
+    func state(of position: JournalPosition) -> SinkState.RecordState {
+        let acknowledged = shared.withLock { $0.cursor }
+        var state = store.state
+        state.cursor = max(acknowledged, state.cursor ?? acknowledged)
+        return state.state(of: position)
+    }
+
     func oldestNeeded() -> JournalPosition? {
         let requeued = store.state.requeued.min()
         let cursor = shared.withLock { $0.cursor }

@@ -57,16 +57,8 @@ extension AdminHandler {
             guard let (entry, event) = try EventBrowser(journal: journal).find(id: id) else {
                 throw AdminError.status(404, "no event \(id) in the journal")
             }
-            return json { w in EventBrowser.write(entry: entry, event: event, sinks: delivery.status(), deadLetters: deadLettersByEvent(id), to: &w) }
+            return json { w in EventBrowser.write(entry: entry, event: event, deliveries: delivery.states(of: entry.position), to: &w) }
         }
-    }
-
-    private func deadLettersByEvent(_ id: String) -> [String: DeadLetter] {
-        var out: [String: DeadLetter] = [:]
-        for name in delivery.sinkNames {
-            if let letter = (try? delivery.deadLetters(sink: name))?.first(where: { $0.eventID == id }) { out[name] = letter }
-        }
-        return out
     }
 
     /// Maps the engine's errors: an unknown sink is the caller's 404, anything else our 500.

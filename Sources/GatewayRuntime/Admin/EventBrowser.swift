@@ -3,7 +3,6 @@
 // for pages, not for the ingest path's speed.
 
 import GatewayCore
-import GatewayDelivery
 import GatewayStore
 
 struct EventBrowser {
@@ -69,9 +68,9 @@ struct EventBrowser {
         w.endObject()
     }
 
-    /// One event: its summary, the CloudEvents envelope as stored, and per sink `delivered`,
-    /// `pending` or `dead_letter` (with attempts and the last error).
-    static func write(entry: JournalEntry, event: StoredEvent, sinks: [SinkStatus], deadLetters: [String: DeadLetter],
+    /// One event: its summary, the CloudEvents envelope as stored, and per sink `done`, `pending`
+    /// or `dead_letter` (with attempts and the last error).
+    static func write(entry: JournalEntry, event: StoredEvent, deliveries: [(sink: String, state: SinkState.RecordState)],
                       to w: inout JSONWriter) {
         w.beginObject()
         w.key("event")
@@ -80,18 +79,19 @@ struct EventBrowser {
         w.appendRaw(event.envelope)
         w.key("deliveries")
         w.beginObject()
-        for s in sinks {
-            w.key(escaping: s.name)
+        for (sink, state) in deliveries {
+            w.key(escaping: sink)
             w.beginObject()
-            if let letter = deadLetters[s.name] {
+            switch state {
+            case .done:
+                w.member("state", "done")
+            case .pending:
+                w.member("state", "pending")
+            case .deadLetter(let letter):
                 w.member("state", "dead_letter")
                 w.member("attempts", Double(letter.attempts))
                 w.member("last_status", letter.lastStatus.map(Double.init))
                 w.member("last_error", letter.lastError)
-            } else if let cursor = s.cursor, entry.position < cursor {
-                w.member("state", "done")
-            } else {
-                w.member("state", "pending")
             }
             w.endObject()
         }

@@ -1,0 +1,94 @@
+// The admin API's event view (GET /admin/events/<id>) over a delivery engine whose sink fails on
+// purpose: an event that keeps retrying holds the cursor back, so what the view says about records
+// ahead of it must come from the sink's state, not from the cursor.
+
+import Dispatch
+import Foundation
+@testable import GatewayRuntime
+import GatewayCore
+import GatewayDelivery
+import GatewayHTTP
+import GatewayStore
+import Synchronization
+import Testing
+
+/// Keeps retrying `stuck` (so the cursor stays before it) and rejects `rejected` outright.
+private struct FailingSink: Sink {
+    let name = "ops"
+    let stuck: String
+    let rejected: String
+
+    func deliver(_ event: StoredEvent) -> DeliveryOutcome {
+        switch event.id {
+        case stuck: .retry(reason: "HTTP 503", after: nil)
+        case rejected: .permanent(reason: "HTTP 400")
+        default: .delivered(status: 200)
+        }
+    }
+}
+
+@Suite struct AdminEventViewTests {
+    @Test func aDeadLetterDroppedAheadOfTheCursorIsShownDoneNotPending() throws {
+        let directory = NSTemporaryDirectory() + "admin-view-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory, options: JournalOptions(fsync: .never), logger: .silent)
+        defer { journal.close() }
+        let stuck = TestEvent.make(), rejected = TestEvent.make()
+        let sink = FailingSink(stuck: stuck.id, rejected: rejected.id)
+        let engine = try DeliveryEngine(
+            journal: journal, storageDirectory: directory,
+            sinks: [ConfiguredSink(sink: sink, retry: RetryPolicy(backoff: .schedule([60]), jitter: 0), ordering: .none)],
+            logger: .silent, options: .init(flushInterval: 0.01))
+        engine.start()
+        defer { engine.stop() }
+        let admin = AdminHandler(token: Secret("unused"), delivery: engine, journal: journal, registry: MetricsRegistry(),
+                                 health: HealthState(), logger: .silent)
+
+        Self.append(stuck, to: journal)
+        let rejectedAt = Self.append(rejected, to: journal)
+        #expect(Self.eventually { (try? Self.state(of: rejected.id, in: admin)) == "dead_letter" })
+        let letter = try #require(try engine.deadLetters(sink: "ops").first)
+        let drop = try admin.perform(.dropDeadLetters("ops"), Self.request("POST", "/admin/sinks/ops/dead-letters/drop",
+                                                                           body: #"{"ids":[\#(letter.sequence)]}"#))
+        #expect(drop.status == 200)
+        #expect(try engine.deadLetters(sink: "ops").isEmpty)
+
+        // Still ahead of the cursor, which waits for the retrying event before it.
+        #expect(try #require(engine.status()[0].cursor) <= rejectedAt)
+        #expect(try Self.state(of: rejected.id, in: admin) == "done")
+        #expect(try Self.state(of: stuck.id, in: admin) == "pending")
+    }
+
+    static func request(_ method: String, _ path: String, body: String = "") -> HTTPRequest {
+        HTTPRequest(head: HTTPRequestHead(method: method, target: path, path: path), body: Array(body.utf8))
+    }
+
+    /// The `state` the event view gives `id` at the sink `ops`.
+    static func state(of id: String, in admin: AdminHandler) throws -> String? {
+        let response = try admin.perform(.getEvent(id), request("GET", "/admin/events/\(id)"))
+        return try JSON.parse(response.body)["deliveries"]?["ops"]?["state"]?.stringValue
+    }
+
+    /// Appends and waits until the journal has it.
+    @discardableResult
+    static func append(_ event: StoredEvent, to journal: Journal) -> JournalPosition {
+        let done = DispatchSemaphore(value: 0)
+        let position = Mutex<JournalPosition?>(nil)
+        journal.append(event.encoded()) { result in
+            if case .success(let p) = result { position.withLock { $0 = p } }
+            done.signal()
+        }
+        done.wait()
+        return position.withLock { $0 }!
+    }
+
+    /// Polls `condition` every 10 ms for up to five seconds (delivery is asynchronous).
+    static func eventually(_ condition: () -> Bool) -> Bool {
+        for _ in 0..<500 {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return condition()
+    }
+}
