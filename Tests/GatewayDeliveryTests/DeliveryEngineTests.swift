@@ -138,6 +138,26 @@ import Testing
     #expect(second.delivered.count == Set(second.delivered).count)
 }
 
+@Test func aCleanStopLeavesNothingToDeliverTwiceBehindARetryingEvent() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let first = ScriptedSink { id, _ in id == "stuck" ? .retry(reason: "HTTP 503", after: nil) : .delivered(status: 200) }
+    var engine = try h.engine([ConfiguredSink(sink: first, retry: fastRetry([60]))])
+    engine.start()
+    for (n, id) in ["stuck", "a", "b"].enumerated() { append(h.journal, makeEvent(id, session: "s\(n)")) }
+    #expect(eventually { first.delivered == ["a", "b"] && first.attempts.contains("stuck") })
+    engine.stop()
+
+    let second = ScriptedSink()
+    engine = try h.engine([ConfiguredSink(sink: second, retry: fastRetry([0.05]))])
+    engine.start()
+    defer { engine.stop() }
+    // The retry was scheduled 60 s out; a restart keeps the schedule. Replaying it now is not
+    // the point: only that a and b do not come back.
+    usleep(300_000)
+    #expect(second.attempts == [])
+}
+
 @Test func retryStateSurvivesARestart() throws {
     let h = try Harness()
     defer { h.close() }

@@ -48,6 +48,20 @@ extension DeliveryQueue {
     #expect(q.loaded == 0 && q.streamBacklog == 0)
 }
 
+@Test func recordsFinishedPastTheCursorAreListedByTheirPosition() {
+    var q = DeliveryQueue(ordering: .none)
+    let now = Timestamp(seconds: 1000)
+    q.appendStream(1, "stuck", now: now)
+    q.appendStream(2, nil, now: now)  // filtered out: a restart filters it again
+    q.appendStream(3, "done", now: now)
+    q.appendStream(4, "waiting", now: now)
+    let stuck = q.take(now: now)!, done = q.take(now: now)!
+    q.finish(done.id)
+    q.reschedule(stuck.id, attempts: 1, firstAttemptAt: now, at: now.adding(seconds: 60), durable: true)
+    #expect(q.advanceCursor() == nil)
+    #expect(q.finishedPastCursor(pos(1)) == [pos(3)])
+}
+
 @Test func requeuedOlderEventsGoFirstInTheirPartition() {
     var q = DeliveryQueue(ordering: .perSession)
     let now = Timestamp(seconds: 1000)

@@ -221,6 +221,22 @@ struct DeliveryQueue {
         return cursor
     }
 
+    /// Stream records past the cursor that are done (delivered or dead-lettered) while an earlier
+    /// one is not, e.g. other sessions' events behind one that is retrying. `cursor` is where the
+    /// first record the cursor has not passed starts. A run continuing from the cursor must pass
+    /// over these, or it delivers them again.
+    func finishedPastCursor(_ cursor: JournalPosition) -> [JournalPosition] {
+        var loaded = Set<UInt64>()
+        for item in items where !item.isRequeue { loaded.insert(item.id) }
+        var out: [JournalPosition] = []
+        var position = cursor
+        for slot in stream[streamHead...] {
+            if let id = slot.item, !loaded.contains(id) { out.append(position) }
+            position = slot.next
+        }
+        return out
+    }
+
     /// Loaded items not yet done (status: queue depth and oldest age).
     var undelivered: [Item] { items }
 

@@ -138,6 +138,11 @@ final class SinkDispatcher: Sendable {
         coordinator.wait()
         if persist {
             advanceCursor()
+            // Recorded as skips, so the next run, continuing from the cursor, does not deliver
+            // them again.
+            shared.withLock { s in
+                s.pendingChanges += s.queue.finishedPastCursor(s.cursor).map { .skip($0) }
+            }
             flush(force: true)
         }
         configured.sink.close()

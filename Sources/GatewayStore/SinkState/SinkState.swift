@@ -79,8 +79,9 @@ public struct SinkState: Sendable, Equatable {
     /// Records before the cursor to deliver again (dead letters sent back, replays), oldest first.
     public var requeued: [JournalPosition]
     /// Records at or after the cursor that were dead letters until an operator dropped them or
-    /// sent them back: the stream must still pass over them after a restart, or the event would
-    /// be delivered (and maybe dead-lettered) again. Sorted; they go once the cursor passes them.
+    /// sent them back, or that were delivered while an earlier record was not (written at a clean
+    /// stop): the stream must still pass over them after a restart, or the event would be
+    /// delivered (and maybe dead-lettered) again. Sorted; they go once the cursor passes them.
     public var skipped: [JournalPosition]
     /// The sequence the next dead letter gets.
     public var nextDeadLetterSequence: UInt64
