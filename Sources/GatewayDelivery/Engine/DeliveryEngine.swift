@@ -25,48 +25,55 @@ public final class DeliveryEngine: Sendable {
         }
     }
 
-    private let dispatchers: [SinkDispatcher]
+    /// Read on every journal commit: held only to copy the list. A reload replaces it whole.
+    private let dispatchers: Mutex<[SinkDispatcher]>
+    /// Held through `start`, `reconfigure` and `stop`, which block on sinks' threads: they are
+    /// rare and must not interleave (a reload racing the shutdown would start sinks nobody stops).
+    private let lifecycle = Mutex<(started: Bool, stopped: Bool)>((false, false))
+    private let journal: Journal
+    private let storageDirectory: String
     private let logger: Logger
-    private let state = Mutex<(started: Bool, stopped: Bool)>((false, false))
+    private let metrics: DeliveryMetrics
+    private let clock: any DeliveryClock
+    private let options: Options
 
-    /// Opens every sink's durable state under `<storageDirectory>/sinks/<name>/`. Sink names must
-    /// be unique. Nothing is delivered before `start()`.
+    /// Opens every sink (`Sink.open`) and its durable state under `<storageDirectory>/sinks/<name>/`.
+    /// Sink names must be unique. Nothing is delivered before `start()`.
     public init(journal: Journal, storageDirectory: String, sinks: [ConfiguredSink], logger: Logger,
                 metrics: DeliveryMetrics = DeliveryMetrics(), clock: any DeliveryClock = SystemClock(),
-                options: Options = Options()) throws(StoreError) {
-        var seen = Set<String>()
-        for sink in sinks where !seen.insert(sink.name).inserted {
-            throw StoreError.invalid("two sinks are named '\(sink.name)'")
-        }
-        var built: [SinkDispatcher] = []
-        for sink in sinks {
-            built.append(try SinkDispatcher(
-                configured: sink, journal: journal, storageDirectory: storageDirectory, logger: logger,
-                metrics: metrics, clock: clock,
-                options: SinkDispatcher.Options(window: options.window, windowBytes: options.windowBytes,
-                                                flushInterval: options.flushInterval)))
-        }
-        dispatchers = built
+                options: Options = Options()) throws(DeliveryError) {
+        self.journal = journal
+        self.storageDirectory = storageDirectory
         self.logger = logger
-        // Weak: the journal outlives an engine replaced by a reload, and must not keep it alive.
+        self.metrics = metrics
+        self.clock = clock
+        self.options = options
+        try Self.checkNames(sinks.map(\.name))
+        let prepared = try Self.prepare(sinks, running: [], journal: journal, storageDirectory: storageDirectory, logger: logger)
+        dispatchers = Mutex([])
+        let built = prepared.map { makeDispatcher($0.configured, store: $0.store!) }
+        dispatchers.withLock { $0 = built }
+        // Weak: the journal may outlive the engine (a test runs a second one over it after a
+        // simulated crash) and must not keep it alive.
         journal.onCommit { [weak self] in
             guard let self else { return }
-            for d in self.dispatchers { d.doorbell.ring() }
+            for d in self.dispatchers.withLock({ $0 }) { d.doorbell.ring() }
         }
         metrics.attach { [weak self] in self?.status() ?? [] }
     }
 
-    public var sinkNames: [String] { dispatchers.map(\.name) }
+    public var sinkNames: [String] { dispatchers.withLock { $0.map(\.name) } }
 
     public func start() {
-        let first = state.withLock { s -> Bool in
-            guard !s.started else { return false }
+        let names = lifecycle.withLock { s -> [String]? in
+            guard !s.started else { return nil }
             s.started = true
-            return true
+            let all = dispatchers.withLock { $0 }
+            for d in all { d.start() }
+            return all.map(\.name)
         }
-        guard first else { return }
-        for d in dispatchers { d.start() }
-        logger.info("delivery started", [("sinks", sinkNames.joined(separator: ","))])
+        guard let names else { return }
+        logger.info("delivery started", [("sinks", names.joined(separator: ","))])
     }
 
     /// Waits for in-flight deliveries (each bounded by its sink's timeout), makes every sink's
@@ -75,20 +82,139 @@ public final class DeliveryEngine: Sendable {
 
     /// Stops without writing pending acknowledgements, as a crash would.
     func stop(persist: Bool) {
-        let first = state.withLock { s -> Bool in
-            guard !s.stopped else { return false }
+        lifecycle.withLock { s in
+            guard !s.stopped else { return }
             s.stopped = true
-            return true
+            Self.stopAll(dispatchers.withLock { $0 }) { $0.stop(persist: persist) }
+            logger.info("delivery stopped")
         }
-        guard first else { return }
-        // Sinks stop in parallel: one slow receiver must not hold up the others' final flush.
-        let group = DispatchGroupBox()
-        for d in dispatchers { group.run { d.stop(persist: persist) } }
-        group.wait()
-        logger.info("delivery stopped")
     }
 
-    public func status() -> [SinkStatus] { dispatchers.map { $0.status() } }
+    /// What a reload asks of one configured sink.
+    public enum Plan: Sendable {
+        /// The sink runs with unchanged settings: leave it alone.
+        case keep(String)
+        /// Run this sink: new, or replacing the running sink of the same name (changed settings).
+        case run(ConfiguredSink)
+
+        var name: String {
+            switch self {
+            case .keep(let name): name
+            case .run(let sink): sink.name
+            }
+        }
+    }
+
+    /// Makes the running sinks those of `plan`, in its order, all or nothing: every sink to run is
+    /// opened (plugin, and state for a new one) before anything running is touched, and on a
+    /// failure those are closed again and the running sinks stay as they were. Then running sinks
+    /// left out of `plan` stop (their state stays on disk: named again later, they resume from
+    /// their cursor), and a changed sink stops like at shutdown (in-flight attempts finish, the
+    /// cursor is made durable) and its successor continues from that cursor with the same
+    /// retries, dead letters and pause. A new sink starts like at a first start: at the journal's
+    /// end. The metrics of removed sinks go with them.
+    public func reconfigure(_ plan: [Plan]) throws(DeliveryError) {
+        try lifecycle.withLock { s throws(DeliveryError) in
+            // A reload racing the shutdown changes nothing.
+            guard !s.stopped else { return }
+            try apply(plan, started: s.started)
+        }
+    }
+
+    private func apply(_ plan: [Plan], started: Bool) throws(DeliveryError) {
+        try Self.checkNames(plan.map(\.name))
+        let old = dispatchers.withLock { $0 }
+        let running = Dictionary(old.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for case .keep(let name) in plan { precondition(running[name] != nil, "sink '\(name)' kept but not running") }
+        let toRun = plan.compactMap { if case .run(let sink) = $0 { sink } else { nil } }
+        let prepared = try Self.prepare(toRun, running: Set(running.keys), journal: journal,
+                                        storageDirectory: storageDirectory, logger: logger)
+        let planned = Set(plan.map(\.name))
+        let replaced = Set(toRun.map(\.name)).intersection(running.keys)
+        let removed = old.filter { !planned.contains($0.name) }
+        Self.stopAll(removed + old.filter { replaced.contains($0.name) }) { d in
+            d.stop(closingState: !replaced.contains(d.name))
+        }
+        let successors = Dictionary(prepared.map { p in
+            (p.configured.name, makeDispatcher(p.configured, store: p.store ?? running[p.configured.name]!.store))
+        }, uniquingKeysWith: { a, _ in a })
+        let next = plan.map { successors[$0.name] ?? running[$0.name]! }
+        dispatchers.withLock { $0 = next }
+        if started { for d in successors.values { d.start() } }
+        for d in removed { metrics.remove(sink: d.name) }
+        guard !toRun.isEmpty || !removed.isEmpty else { return }
+        logger.info("sinks reconfigured", [
+            ("added", toRun.map(\.name).filter { running[$0] == nil }.joined(separator: ",")),
+            ("changed", toRun.map(\.name).filter { replaced.contains($0) }.joined(separator: ",")),
+            ("removed", removed.map(\.name).joined(separator: ",")),
+        ])
+    }
+
+    private func makeDispatcher(_ configured: ConfiguredSink, store: SinkStateStore) -> SinkDispatcher {
+        SinkDispatcher(
+            configured: configured, journal: journal, store: store, logger: logger, metrics: metrics, clock: clock,
+            options: SinkDispatcher.Options(window: options.window, windowBytes: options.windowBytes,
+                                            flushInterval: options.flushInterval))
+    }
+
+    /// A sink ready to run: its plugin opened and, unless a running dispatcher of the same name
+    /// hands its state over, its state opened.
+    private struct Prepared {
+        let configured: ConfiguredSink
+        let store: SinkStateStore?
+    }
+
+    /// Opens every plugin first, then the states of sinks not in `running`: a plugin that cannot
+    /// open must leave no state behind, or a later reload adding the sink would resume it from
+    /// this moment's journal end instead of its own. On a failure everything opened is closed.
+    private static func prepare(_ sinks: [ConfiguredSink], running: Set<String>, journal: Journal,
+                                storageDirectory: String, logger: Logger) throws(DeliveryError) -> [Prepared] {
+        var opened: [ConfiguredSink] = []
+        var prepared: [Prepared] = []
+        do throws(DeliveryError) {
+            for sink in sinks {
+                do throws(SinkOpenError) {
+                    try sink.sink.open()
+                } catch {
+                    throw DeliveryError.cannotStart(sink.name, reason: error.description)
+                }
+                opened.append(sink)
+            }
+            for sink in sinks {
+                guard !running.contains(sink.name) else {
+                    prepared.append(Prepared(configured: sink, store: nil))
+                    continue
+                }
+                do throws(StoreError) {
+                    let store = try SinkDispatcher.openState(sink: sink.name, journal: journal, storageDirectory: storageDirectory, logger: logger)
+                    prepared.append(Prepared(configured: sink, store: store))
+                } catch {
+                    throw DeliveryError.cannotStart(sink.name, reason: "its state cannot be opened: \(error)")
+                }
+            }
+        } catch {
+            for sink in opened { sink.sink.close() }
+            for p in prepared { p.store?.close() }
+            throw error
+        }
+        return prepared
+    }
+
+    private static func checkNames(_ names: [String]) throws(DeliveryError) {
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw DeliveryError.cannotStart(name, reason: "two sinks have this name")
+        }
+    }
+
+    /// Sinks stop in parallel: one slow receiver must not hold up the others' final flush.
+    private static func stopAll(_ dispatchers: [SinkDispatcher], _ stop: @escaping @Sendable (SinkDispatcher) -> Void) {
+        let group = DispatchGroupBox()
+        for d in dispatchers { group.run { stop(d) } }
+        group.wait()
+    }
+
+    public func status() -> [SinkStatus] { dispatchers.withLock { $0 }.map { $0.status() } }
 
     /// Where the journal record at `position` stands at each sink, in configuration order.
     public func states(of position: JournalPosition) -> [(sink: String, state: SinkState.RecordState)] {
@@ -99,7 +225,7 @@ public final class DeliveryEngine: Sendable {
     /// journal segments wholly before it may go once retention allows
     /// (`journal.removeSegments(fullyBefore:olderThan:)`). nil when there are no sinks.
     public func retentionFloor() -> JournalPosition? {
-        dispatchers.compactMap { $0.oldestNeeded() }.min()
+        dispatchers.withLock { $0 }.compactMap { $0.oldestNeeded() }.min()
     }
 
     public func pause(_ sink: String, reason: String = "paused by an operator") throws(DeliveryError) {
@@ -143,7 +269,7 @@ public final class DeliveryEngine: Sendable {
     }
 
     private func dispatcher(_ name: String) throws(DeliveryError) -> SinkDispatcher {
-        guard let d = dispatchers.first(where: { $0.name == name }) else { throw .unknownSink(name, known: sinkNames) }
+        guard let d = dispatchers.withLock({ $0.first { $0.name == name } }) else { throw .unknownSink(name, known: sinkNames) }
         return d
     }
 }
@@ -151,12 +277,15 @@ public final class DeliveryEngine: Sendable {
 public enum DeliveryError: Error, Sendable, CustomStringConvertible {
     case unknownSink(String, known: [String])
     case storage(StoreError)
+    /// The sink could not be opened (its plugin or its state); nothing was started.
+    case cannotStart(String, reason: String)
 
     public var description: String {
         switch self {
         case .unknownSink(let name, let known):
             "unknown sink '\(name)' (configured: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
         case .storage(let error): "sink state storage failed: \(error)"
+        case .cannotStart(let name, let reason): "sink '\(name)' cannot start: \(reason)"
         }
     }
 }

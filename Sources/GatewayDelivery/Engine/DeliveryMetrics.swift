@@ -1,5 +1,5 @@
-// Delivery's Prometheus metrics. Created once per process (families cannot be registered twice)
-// and handed to each engine, so a configuration reload that builds a new engine keeps counting.
+// Delivery's Prometheus metrics. Created once per process (families cannot be registered twice);
+// a sink whose settings a reload changes keeps its counters (they are looked up by name).
 
 public import GatewayCore
 import Synchronization
@@ -57,10 +57,20 @@ public final class DeliveryMetrics: Sendable {
             duration: duration.labels(sink), deadLettered: deadLettered.labels(sink))
     }
 
+    /// Drops a removed sink's counters: a sink the configuration no longer names exports nothing,
+    /// as after a restart (its gauges already went with its status). Named again, it counts from 0.
+    func remove(sink: String) {
+        for outcome in [DeliveryOutcome.delivered(status: nil), .retry(reason: "", after: nil), .permanent(reason: ""), .gone(reason: "")] {
+            attempts.remove([sink, outcome.label])
+        }
+        duration.remove([sink])
+        deadLettered.remove([sink])
+    }
+
     /// A registry of its own, for tests and tools.
     public convenience init() { self.init(registry: MetricsRegistry()) }
 
-    /// The engine whose status the gauges read (the latest one after a reload).
+    /// The engine whose status the gauges read.
     func attach(_ status: @escaping @Sendable () -> [SinkStatus]) {
         statusSource.read.withLock { $0 = status }
     }

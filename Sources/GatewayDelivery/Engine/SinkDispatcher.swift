@@ -66,23 +66,31 @@ final class SinkDispatcher: Sendable {
 
     var name: String { configured.name }
 
-    init(configured: ConfiguredSink, journal: Journal, storageDirectory: String, logger: Logger,
-         metrics: DeliveryMetrics, clock: any DeliveryClock, options: Options) throws(StoreError) {
+    /// Opens (creating if needed) the durable state of sink `name`. A sink without a cursor, seen
+    /// for the first time, starts at the journal's end (history is available through replay),
+    /// whether it comes with the gateway's start or with a reload. The start is made durable now:
+    /// otherwise a crash before the first acknowledgement would restart it at a later end and
+    /// skip what arrived in between. A sink with state resumes from its cursor, also one that was
+    /// removed from the configuration for a while.
+    static func openState(sink name: String, journal: Journal, storageDirectory: String,
+                          logger: Logger) throws(StoreError) -> SinkStateStore {
+        let store = try SinkStateStore(directory: storageDirectory, sink: name, syncsUpdates: journal.syncsWrites, logger: logger)
+        if store.cursor == nil { try store.setCursor(journal.end) }
+        return store
+    }
+
+    /// Runs `configured` over `store` (from `openState`, or the one a stopped dispatcher of the same
+    /// sink left open), from its cursor, with its retries, dead letters and pause.
+    init(configured: ConfiguredSink, journal: Journal, store: SinkStateStore, logger: Logger,
+         metrics: DeliveryMetrics, clock: any DeliveryClock, options: Options) {
         self.configured = configured
         self.journal = journal
+        self.store = store
         self.logger = logger.with("sink", configured.name)
         metricChildren = metrics.children(sink: configured.name)
         self.clock = clock
         self.options = options
-        store = try SinkStateStore(directory: storageDirectory, sink: configured.name, syncsUpdates: journal.syncsWrites, logger: logger)
-        var state = store.state
-        if state.cursor == nil {
-            // A new sink starts at the journal's end (history is available through replay). The
-            // start is made durable now: otherwise a crash before the first acknowledgement would
-            // restart it at a later end and skip what arrived in between.
-            try store.setCursor(journal.end)
-            state = store.state
-        }
+        let state = store.state
         let cursor = state.cursor ?? journal.end
         var skip = Set(state.deadLetters.map(\.position).filter { $0 >= cursor })
         skip.formUnion(state.requeued.filter { $0 >= cursor })
@@ -127,8 +135,9 @@ final class SinkDispatcher: Sendable {
 
     /// Lets in-flight deliveries finish, writes the final cursor, closes the sink and its state.
     /// `persist: false` leaves the last acknowledgements unwritten, which is what a crash does
-    /// (tests use it to prove such events are delivered again).
-    func stop(persist: Bool = true) {
+    /// (tests use it to prove such events are delivered again). `closingState: false` leaves the
+    /// state open for the dispatcher that takes the sink over with new settings.
+    func stop(persist: Bool = true, closingState: Bool = true) {
         shared.withLock {
             $0.running = false
             $0.stopping = true
@@ -138,15 +147,15 @@ final class SinkDispatcher: Sendable {
         coordinator.wait()
         if persist {
             advanceCursor()
-            // Recorded as skips, so the next run, continuing from the cursor, does not deliver
-            // them again.
+            // Recorded as skips, so whoever continues from the cursor (a restart, or a reload
+            // changing this sink's settings) does not deliver them again.
             shared.withLock { s in
                 s.pendingChanges += s.queue.finishedPastCursor(s.cursor).map { .skip($0) }
             }
             flush(force: true)
         }
         configured.sink.close()
-        store.close()
+        if closingState { store.close() }
     }
 
     private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {

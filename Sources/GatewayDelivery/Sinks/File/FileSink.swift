@@ -100,6 +100,18 @@ public final class FileSink: Sink, @unchecked Sendable {
         return outcome
     }
 
+    public func open() throws(SinkOpenError) {
+        condition.lock()
+        defer { condition.unlock() }
+        // The file belongs to the batch leader while it writes.
+        while writing { condition.wait() }
+        do throws(FileSinkError) {
+            try file.openIfClosed()
+        } catch {
+            throw SinkOpenError(error.description)
+        }
+    }
+
     public func close() {
         condition.lock()
         closed = true

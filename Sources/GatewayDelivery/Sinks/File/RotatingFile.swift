@@ -64,6 +64,11 @@ final class RotatingFile: @unchecked Sendable {
         }
     }
 
+    /// Opens the file now rather than at the first append (`FileSink.open`).
+    func openIfClosed() throws(FileSinkError) {
+        if fd < 0 { try open(now: clock.now().nanoseconds) }
+    }
+
     func close() {
         if fd >= 0 {
             _ = fdatasync(fd)
