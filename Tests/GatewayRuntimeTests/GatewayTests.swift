@@ -16,7 +16,15 @@ final class RunningGatewayHarness: @unchecked Sendable {  // used from one test 
     let client = HTTPClient()
     static let token = "admin-token-for-tests"
 
-    static func config(directory: String, extraSources: String = "") -> String {
+    static func fileSink(_ name: String, path: String) -> String {
+        """
+          - name: \(name)
+            type: file
+            path: \(path)
+        """
+    }
+
+    static func config(directory: String, extraSources: String = "", sinks: String? = nil) -> String {
         """
         server:
           listen: 127.0.0.1:0
@@ -31,9 +39,7 @@ final class RunningGatewayHarness: @unchecked Sendable {  // used from one test 
             secret: \(IngressHarness.svixSecret)
         \(extraSources)
         sinks:
-          - name: file
-            type: file
-            path: \(directory)/events.jsonl
+        \(sinks ?? fileSink("file", path: directory + "/events.jsonl"))
         admin:
           listen: 127.0.0.1:0
           token: ${env:ADMIN_TOKEN}
@@ -42,14 +48,14 @@ final class RunningGatewayHarness: @unchecked Sendable {  // used from one test 
         """
     }
 
-    init() throws {
+    init(logger: Logger = .silent) throws {
         directory = NSTemporaryDirectory() + "gw-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         configPath = directory + "/gateway.yaml"
         try Self.config(directory: directory).write(toFile: configPath, atomically: true, encoding: .utf8)
         let resolver = SecretResolver(environment: { $0 == "ADMIN_TOKEN" ? RunningGatewayHarness.token : nil }, readFile: { _ in nil })
         let setup = try GatewaySetup.load(configPath: configPath, secrets: resolver)
-        gateway = try Gateway(setup: setup, secrets: resolver, logger: .silent)
+        gateway = try Gateway(setup: setup, secrets: resolver, logger: logger)
         ports = try gateway.start()
     }
 

@@ -91,8 +91,9 @@ final class Gateway: Sendable {
         return (port, adminPort)
     }
 
-    /// Re-reads the configuration and provider files and swaps the routing graph. An invalid
-    /// configuration is logged with all its errors and the running one stays.
+    /// Re-reads the configuration and provider files, applies the sink changes and swaps the
+    /// routing graph. An invalid configuration, or a sink that cannot start, is logged and the
+    /// running configuration stays whole.
     func reload() {
         let old = setup.withLock { $0 }
         let new: GatewaySetup
@@ -103,14 +104,24 @@ final class Gateway: Sendable {
             logger.error("reload rejected: \(error.errors.count) configuration error(s); the previous configuration keeps serving")
             return
         }
+        // Sinks before the graph: an event accepted on the new graph must find every sink meant
+        // for it running, and an added sink starts at the journal's end as of now.
+        do {
+            try delivery.reconfigure(SinkSetup.reloadPlan(running: old.sinks, reloaded: new.sinks))
+        } catch {
+            logger.error("reload rejected: \(error); the previous configuration keeps serving")
+            return
+        }
         for w in new.warnings { logger.warning("\(w)") }
         ingress.replace(new.graph)
         setup.withLock { $0 = new }
         let restartNeeded = RestartOnlySettings.changes(from: old.configuration, to: new.configuration)
         if !restartNeeded.isEmpty {
-            logger.warning("reload applied sources and providers; these changes take effect only after a restart: \(restartNeeded.joined(separator: ", "))")
+            logger.warning("reload applied sources, providers and sinks; these changes take effect only after a restart: \(restartNeeded.joined(separator: ", "))")
         }
-        logger.info("configuration reloaded", [("sources", String(new.graph.sources.count)), ("providers", String(new.providers.all.count))])
+        logger.info("configuration reloaded", [
+            ("sources", String(new.graph.sources.count)), ("providers", String(new.providers.all.count)), ("sinks", String(new.sinks.count)),
+        ])
     }
 
     /// Drains: stop accepting, finish in-flight requests, stop delivery, close storage.
