@@ -218,7 +218,7 @@ public final class DeliveryEngine: Sendable {
 
     /// Where the journal record at `position` stands at each sink, in configuration order.
     public func states(of position: JournalPosition) -> [(sink: String, state: SinkState.RecordState)] {
-        dispatchers.map { ($0.name, $0.state(of: position)) }
+        dispatchers.withLock { $0 }.map { ($0.name, $0.state(of: position)) }
     }
 
     /// The oldest journal position any sink still needs (its cursor or an older requeued record):
