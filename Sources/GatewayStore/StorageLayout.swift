@@ -5,7 +5,8 @@
 //       header: "WGJSEG01" + u64 n (16 bytes), then records
 //       record: u32 payload length, u32 CRC32C(payload), payload (all integers little-endian);
 //               payload = StoredEvent encoding ("WGEV", version 1, see StoredEvent+Encoding.swift)
-//   dedupe/dedupe.log             framed (time, key, event id) records (DedupeLog)
+//   dedupe/dedupe.log             framed (time, key fingerprint) records and the journal
+//                                 position they reach (DedupeLog)
 //   sinks/<sink>/state.log        framed sink-state change records (SinkStateStore)
 //
 // Every log uses the same frame as journal records, so one scanner (FrameScanner) handles torn

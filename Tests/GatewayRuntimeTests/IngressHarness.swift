@@ -46,7 +46,7 @@ final class IngressHarness: @unchecked Sendable {  // tests use it from one task
         graph = IngressGraph(configuration: configuration, providers: providers, diagnostics: diagnostics)
         try diagnostics.throwIfAny()
         journal = try Journal(directory: self.directory, options: JournalOptions(fsync: .always, segmentSize: 1 << 20), logger: .silent)
-        dedupe = try DedupeIndex(directory: self.directory, logger: .silent)
+        dedupe = try DedupeIndex(directory: self.directory, journal: journal, logger: .silent)
         let registry = MetricsRegistry()
         handler = IngressHandler(
             graph: graph, journal: journal, dedupe: dedupe, sessions: SessionStateTracker(), registry: registry,

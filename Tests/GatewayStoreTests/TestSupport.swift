@@ -53,3 +53,12 @@ extension Journal {
 }
 
 func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+/// The dedupe index over `dir`, caught up from the journal there (empty unless the test appended
+/// to it). The journal is closed again at once: the index reads it only while opening.
+func openIndex(_ dir: TemporaryDirectory, window: Double = 72 * 3600, maxEntries: Int = 1_000_000, logger: Logger,
+               now: Timestamp) throws -> DedupeIndex {
+    let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .never), logger: .silent)
+    defer { journal.close() }
+    return try DedupeIndex(directory: dir.path, journal: journal, window: window, maxEntries: maxEntries, logger: logger, now: now)
+}

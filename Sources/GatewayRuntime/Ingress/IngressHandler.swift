@@ -175,8 +175,8 @@ final class IngressHandler: HTTPHandler {
         journal.append(stored.encoded(requestHeaders: webhook.headers, requestBody: webhook.body), event: stored, deferCommit: true) { [self] result in
             inFlight.subtract(1, ordering: .relaxed)
             switch result {
-            case .success:
-                dedupe.commit(dedupeKey)
+            case .success(let position):
+                dedupe.commit(dedupeKey, at: position)
                 health.storageSucceeded()
                 // Built here, not captured: `answer` adds a header, and to a captured response
                 // that meant copying its header list (a malloc).

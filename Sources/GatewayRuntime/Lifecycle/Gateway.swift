@@ -41,7 +41,7 @@ final class Gateway: Sendable {
         }
         do {
             journal = try Journal(directory: c.storage.path, options: c.storage.journalOptions, logger: logger.with("component", "journal"))
-            dedupe = try DedupeIndex(directory: c.storage.path, window: c.storage.dedupeWindow.seconds, logger: logger.with("component", "dedupe"))
+            dedupe = try DedupeIndex(directory: c.storage.path, journal: journal, window: c.storage.dedupeWindow.seconds, logger: logger.with("component", "dedupe"))
         } catch {
             throw StartupError("cannot open storage \(c.storage.path): \(error)")
         }

@@ -6,10 +6,11 @@
 // Why a separate log instead of rebuilding from the journal on open: the journal holds the whole
 // retention period (days of full request bodies); reading and decoding all of it on every start
 // would make start-up time grow with traffic, while the dedupe log holds only (time, key
-// fingerprint) for the window and is compacted on open. The journal stays the source of truth for events: the
-// dedupe log is written behind the ingest path (DedupeLog), so a crash may forget the last ~50 ms
-// of keys; a redelivery of one of those becomes a second journal record with the same deterministic
-// event id, which sinks dedupe by `webhook-id`. Acknowledged events are never lost by this.
+// fingerprint) for the window and is compacted on open. The dedupe log is written ~50 ms behind
+// the ingest path (DedupeLog), so a crash forgets the keys of the last events acknowledged; it
+// also records how far into the journal its keys reach, and on open the journal from there on
+// (those ~50 ms of events) is read back for them (DedupeIndex+CatchUp). So a vendor's retry of a
+// webhook acknowledged just before a `kill -9` is still answered as a duplicate.
 
 public import GatewayCore
 import Synchronization
@@ -29,6 +30,9 @@ public final class DedupeIndex: Sendable {
 
     struct State {
         var entries = DedupeTable()
+        /// Where the event of the newest committed key lies in the journal: what a compaction
+        /// records as covered (its snapshot holds every key committed up to here).
+        var resume: JournalPosition
         /// Claims in arrival order: expiry and eviction take from the front.
         var order = ExpiryQueue()
         var nextSequence: UInt64 = 0
@@ -44,12 +48,14 @@ public final class DedupeIndex: Sendable {
     let log: DedupeLog
 
     /// Opens the index persisted in `<storageDirectory>/dedupe/` (creating it if needed), keeping the
-    /// entries younger than `window` seconds at `now`, and compacts the file. Memory is 32 bytes per
-    /// entry in the expiry queue plus 43–85 in the table (32-byte slots at 3/8–3/4 load): at the
-    /// default bound of a million, 64 MiB of table and 32 MiB of queue.
+    /// entries younger than `window` seconds at `now`, adds the keys of the `journal`'s events
+    /// the file may have missed (see DedupeIndex+CatchUp), and compacts the file. Open it after
+    /// the journal and before anything appends to it. Memory is 32 bytes per entry in the expiry
+    /// queue plus 43–85 in the table (32-byte slots at 3/8–3/4 load): at the default bound of a
+    /// million, 64 MiB of table and 32 MiB of queue.
     public init(
-        directory storageDirectory: String, window: Double = 72 * 3600, maxEntries: Int = 1_000_000, logger: Logger,
-        now: Timestamp = .now()
+        directory storageDirectory: String, journal: Journal, window: Double = 72 * 3600, maxEntries: Int = 1_000_000,
+        logger: Logger, now: Timestamp = .now()
     ) throws(StoreError) {
         guard window > 0, maxEntries > 0 else { throw StoreError.invalid("dedupe window and max entries must be positive") }
         self.window = window
@@ -57,10 +63,11 @@ public final class DedupeIndex: Sendable {
         self.logger = logger.with("component", "dedupe")
         let cutoff = now.adding(seconds: -window)
         let loaded = try DedupeLog.load(directory: StorageLayout.dedupeDirectory(storageDirectory), logger: self.logger)
-        var state = State()
         // Later records of a key win; keep the newest `maxEntries` live ones, oldest first.
         var latest: [DedupeKey: DedupeLog.Record] = [:]
-        for record in loaded where record.time > cutoff { latest[record.key] = record }
+        for record in loaded.records where record.time > cutoff { latest[record.key] = record }
+        let resume = try DedupeIndex.catchUp(&latest, log: loaded, journal: journal, cutoff: cutoff, logger: self.logger)
+        var state = State(resume: resume)
         let live = latest.values.sorted { $0.time < $1.time }.suffix(maxEntries)
         for record in live {
             state.entries.modify(record.key) { $0 = .init(key: record.key, time: record.time, sequence: state.nextSequence, committed: true) }
@@ -68,7 +75,8 @@ public final class DedupeIndex: Sendable {
             state.nextSequence += 1
         }
         self.state = Mutex(state)
-        log = try DedupeLog(directory: StorageLayout.dedupeDirectory(storageDirectory), live: Array(live), logger: self.logger)
+        log = try DedupeLog(directory: StorageLayout.dedupeDirectory(storageDirectory),
+                            live: DedupeLog.Snapshot(records: Array(live), resume: resume), logger: self.logger)
     }
 
     /// Number of keys held (reserved or committed).
@@ -120,25 +128,29 @@ public final class DedupeIndex: Sendable {
         state.withLock { s in s.entries.remove(key) { !$0.committed } }
     }
 
-    /// Marks a reservation durable (its event is journaled) and persists it.
-    public func commit(_ key: DedupeKey) {
+    /// Marks a reservation durable (its event is the journal record at `position`) and persists
+    /// it. Call in journal order, as the journal's completions run.
+    public func commit(_ key: DedupeKey, at position: JournalPosition) {
         let committed = state.withLock { s -> (DedupeLog.Record, Int)? in
             let record = s.entries.modify(key) { slot -> DedupeLog.Record? in
                 guard let e = slot, !e.committed else { return nil }
                 slot!.committed = true
                 return DedupeLog.Record(time: e.time, key: key)
             }
-            return record.map { ($0, s.entries.count) }
+            guard let record else { return nil }
+            s.resume = position
+            return (record, s.entries.count)
         }
         guard let (record, live) = committed else { return }
-        log.append(record)
+        log.append(record, position: position)
         if log.needsCompaction(liveCount: live) {
             log.compact { [self] in
                 // Copy-on-write: the lock is held only for the O(64) copy of the table.
-                let entries = state.withLock { $0.entries }
-                return entries.all.filter(\.committed)
+                let (entries, resume) = state.withLock { ($0.entries, $0.resume) }
+                let records = entries.all.filter(\.committed)
                     .map { DedupeLog.Record(time: $0.time, key: $0.key) }
                     .sorted { $0.time < $1.time }
+                return DedupeLog.Snapshot(records: records, resume: resume)
             }
         }
     }

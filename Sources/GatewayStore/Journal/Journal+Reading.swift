@@ -83,6 +83,19 @@ extension Journal {
         }
     }
 
+    /// The start of the oldest segment whose file was last modified at or after `time`, or `end`
+    /// when none was: every record appended since `time` lies at or after it. A segment whose
+    /// time cannot be read counts as recent, so a reader from here misses nothing. Costs a stat
+    /// per segment, no reads.
+    func startOfSegments(modifiedSince time: Timestamp) -> JournalPosition {
+        let (numbers, end) = shared.withLock { s in (s.segments.map(\.number), s.end) }
+        for number in numbers {
+            let modified = (try? FileSystem.status(directory + "/" + SegmentFile.name(number)))?.modified ?? .max
+            if modified >= time.nanoseconds { return JournalPosition(segment: number, offset: SegmentFile.headerSize) }
+        }
+        return end
+    }
+
     /// The segment's read descriptor; nil (and reported once) when its header is bad or it was
     /// deleted by retention meanwhile, so readers move on to the next segment.
     private func open(_ segment: SegmentInfo) throws(StoreError) -> FileDescriptor? {
