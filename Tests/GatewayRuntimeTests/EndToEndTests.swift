@@ -51,6 +51,7 @@ enum Binary {
         print(summary)
         #expect(status == 0, "\(output.suffix(2000))")
         #expect(summary.contains("missing=0"))
+        #expect(summary.contains("dedupe_lost=0"), "a webhook acknowledged just before kill -9 and re-sent must be a duplicate")
     }
 
     @Test(.timeLimit(.minutes(3)))

@@ -4,13 +4,15 @@
 Runs the real gateway binary under continuous signed load (Svix-signed Recall webhooks), kills it
 with SIGKILL at random moments (at least --kills times), restarts it on the same storage, and at
 the end checks that every webhook that got a 2xx reached the HTTP sink. Duplicates at the sink are
-allowed (at-least-once) but must carry the same event id. Prints the counts; exit 0 only if none
-is missing.
+allowed (at-least-once) but must carry the same event id. Each kill comes right after a probe
+webhook's 2xx, inside the ~50 ms the dedupe log lags behind; the probe sent again after the restart
+must be answered as a duplicate (its key is recovered from the journal). Prints the counts; exit 0
+only if none is missing and no probe was accepted twice.
 
 usage: crash_test.py --binary PATH --providers DIR [--webhooks 1000] [--kills 3] [--seed N]
 Standard library only.
 """
-import argparse, http.client, http.server, json, os, random, signal, sys, tempfile, threading, time
+import argparse, http.client, http.server, json, os, random, signal, subprocess, sys, tempfile, threading, time
 
 from harness import free_port, signed_recall, start_gateway, start_receiver, write_config
 
@@ -94,6 +96,43 @@ def main():
                 conn = None
                 time.sleep(0.02)
 
+    def post_once(headers, body):
+        """Status and parsed JSON answer of one POST on a fresh connection; (None, None) if it failed."""
+        conn = http.client.HTTPConnection("127.0.0.1", gw_port, timeout=5)
+        try:
+            conn.request("POST", "/webhooks/recall", body=body, headers=headers)
+            r = conn.getresponse()
+            raw = r.read()
+            try:
+                return r.status, json.loads(raw)
+            except ValueError:
+                return r.status, None
+        except (OSError, http.client.HTTPException):
+            return None, None
+        finally:
+            conn.close()
+
+    probes, lost_dedupe = [0], []
+
+    def probe_and_kill():
+        """SIGKILL right after a probe's 2xx, restart, send the probe again: it must be a duplicate."""
+        with acked_lock:
+            counter[0] += 1
+            msg_id = f"msg_probe_{args.seed}_{counter[0]}"
+        headers, body = signed_recall(msg_id, "bot-probe")
+        status, _ = post_once(headers, body)
+        proc[0].send_signal(signal.SIGKILL)
+        proc[0].wait()
+        start()
+        if status is None or not 200 <= status < 300:
+            return  # not acknowledged (overloaded): nothing to check
+        with acked_lock:
+            acked.add(msg_id)
+        probes[0] += 1
+        status, answer = post_once(headers, body)
+        if status != 200 or not (answer or {}).get("duplicate"):
+            lost_dedupe.append((msg_id, status, answer))
+
     start()
     threads = [threading.Thread(target=sender, args=(i,), daemon=True) for i in range(4)]
     for t in threads:
@@ -106,10 +145,8 @@ def main():
             break
         time.sleep(rnd.uniform(0.3, 1.5))
         if kills < args.kills or rnd.random() < 0.3:
-            proc[0].send_signal(signal.SIGKILL)
-            proc[0].wait()
+            probe_and_kill()
             kills += 1
-            start()
     stop.set()
     for t in threads:
         t.join(timeout=10)
@@ -135,10 +172,13 @@ def main():
         deliveries = Sink.deliveries
     print(f"crash-test: seed={args.seed} kills={kills} acked={len(acked)} delivered_unique={delivered_unique} "
           f"deliveries={deliveries} duplicates={deliveries - delivered_unique} missing={len(missing)} "
-          f"inconsistent_ids={len(inconsistent)}")
+          f"inconsistent_ids={len(inconsistent)} dedupe_probes={probes[0]} dedupe_lost={len(lost_dedupe)}")
     if missing:
         print("missing (first 10):", missing[:10], f"log: {tmp}/gateway.log")
-    ok = not missing and not inconsistent and kills >= args.kills and len(acked) >= args.webhooks
+    if lost_dedupe:
+        print("probes not answered as duplicates after the restart (first 10):", lost_dedupe[:10])
+    ok = (not missing and not inconsistent and not lost_dedupe and probes[0] > 0
+          and kills >= args.kills and len(acked) >= args.webhooks)
     return 0 if ok else 1
 
 
