@@ -104,6 +104,26 @@ import Testing
         #expect(IngressHarness.text(metrics).contains("# TYPE gateway_requests_total counter"))
     }
 
+    /// Each source's success metrics are found by its route's index: the second source's 200s
+    /// count under its own name, not the first's.
+    @Test func countsEachSourcesAnswersUnderItsOwnName() throws {
+        let sources = Self.recallSource + """
+
+              - name: second
+                provider: recall
+                secret: ${env:RECALL_SECRET}
+            """
+        let h = try IngressHarness(sources: sources, environment: Self.env)
+        for _ in 0..<2 {
+            #expect(try h.post("/webhooks/second", body: Self.botDone, headers: h.signed("recall", Self.botDone, secret: IngressHarness.svixSecret)).status == 200)
+        }
+        let body = Self.botDone.replacingOccurrences(of: "3be05ff8", with: "00000001")
+        #expect(try h.post("/webhooks/recall", body: body, headers: h.signed("recall", body, secret: IngressHarness.svixSecret)).status == 200)
+        let metrics = IngressHarness.text(try h.request("GET", "/metrics"))
+        #expect(metrics.contains(#"gateway_requests_total{source="second",status="200"} 2"#), "\(metrics)")
+        #expect(metrics.contains(#"gateway_requests_total{source="recall",status="200"} 1"#), "\(metrics)")
+    }
+
     @Test func answers503AndStoresNothingWhileTheSecretIsUnset() throws {
         let h = try IngressHarness(sources: Self.recallSource, environment: [:])
         let r = try h.post("/webhooks/recall", body: Self.botDone, headers: h.signed("recall", Self.botDone, secret: IngressHarness.svixSecret))

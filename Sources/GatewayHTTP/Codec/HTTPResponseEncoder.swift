@@ -59,7 +59,8 @@ enum HTTPResponseEncoder {
 
     /// A handler that sets `Connection: close` wants the connection closed after this response.
     static func requestsClose(_ r: HTTPResponse) -> Bool {
-        for (name, value) in r.headers.fields where name == "connection" {
+        // By length first: `==` between two different strings costs ~100 instructions.
+        for (name, value) in r.headers.fields where name.utf8.count == 10 && name == "connection" {
             if HeaderFields.lowercase(value).contains("close") { return true }
         }
         return false

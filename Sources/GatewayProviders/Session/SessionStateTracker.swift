@@ -8,8 +8,11 @@ import Synchronization
 public final class SessionStateTracker: Sendable {
     /// Lifecycle rank of a type (`joining < waiting < joined < recording ⇄ paused < ended <
     /// completed | failed`), or nil for types that say nothing about the session's state.
-    public static func rank(of type: EventType) -> Int? {
-        switch type.rawValue {
+    public static func rank(of type: EventType) -> Int? { ranks[type.ordinal] }
+
+    /// By `EventType.ordinal`: one array read per event instead of a switch over strings.
+    private static let ranks: [Int?] = EventType.vocabulary.map { name in
+        switch name {
         case "session.joining": 1
         case "session.waiting": 2
         case "session.joined": 3

@@ -46,7 +46,7 @@ struct IngressGraph: Sendable {
                 }
             }
             let route = SourceRoute(
-                name: source.name, path: source.path, provider: provider, secrets: secrets,
+                name: source.name, index: sources.count, path: source.path, provider: provider, secrets: secrets,
                 unsetVariables: source.unsetVariables, verifies: source.verifySignatures,
                 tolerance: source.tolerance?.seconds,
                 bodyLimit: source.bodyLimit?.bytes ?? configuration.server.bodyLimit.bytes,

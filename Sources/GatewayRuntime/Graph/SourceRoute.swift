@@ -8,6 +8,9 @@ import GatewayProviders
 
 final class SourceRoute: Sendable {
     let name: String
+    /// Its position in the graph's `sources`: per-source values of the ingress (metrics) sit in
+    /// arrays read by it, not dictionaries keyed by name (a string hash per request).
+    let index: Int
     let path: String
     let provider: ProviderDefinition
     /// Usable secrets; empty with `unsetVariables` non-empty means "answer 503 until configured".
@@ -22,9 +25,10 @@ final class SourceRoute: Sendable {
     /// The source's own answer body (e.g. Retell `call_inbound`), overriding the provider file's.
     let response: [UInt8]?
 
-    init(name: String, path: String, provider: ProviderDefinition, secrets: [Secret], unsetVariables: [String],
+    init(name: String, index: Int, path: String, provider: ProviderDefinition, secrets: [Secret], unsetVariables: [String],
          verifies: Bool, tolerance: Double?, bodyLimit: Int, keepRaw: Bool, response: [UInt8]?) {
         self.name = name
+        self.index = index
         self.path = path
         self.provider = provider
         self.secrets = secrets

@@ -11,8 +11,9 @@ import GatewayStore
 import Synchronization
 
 final class IngressHandler: HTTPHandler {
-    /// The routing graph and, per source name, its success-path metrics (swapped together on reload).
-    private let graph: Mutex<(IngressGraph, [String: IngressMetrics.SourceChildren])>
+    /// The routing graph and, by `SourceRoute.index`, each source's success-path metrics (swapped
+    /// together on reload).
+    private let graph: Mutex<(IngressGraph, [IngressMetrics.SourceChildren])>
     private let journal: Journal
     private let dedupe: DedupeIndex
     private let sessions: SessionStateTracker
@@ -48,8 +49,8 @@ final class IngressHandler: HTTPHandler {
 
     var current: IngressGraph { graph.withLock { $0.0 } }
 
-    private static func children(of graph: IngressGraph, _ metrics: IngressMetrics) -> [String: IngressMetrics.SourceChildren] {
-        Dictionary(graph.sources.map { ($0.name, metrics.children(source: $0.name)) }, uniquingKeysWith: { a, _ in a })
+    private static func children(of graph: IngressGraph, _ metrics: IngressMetrics) -> [IngressMetrics.SourceChildren] {
+        graph.sources.map { metrics.children(source: $0.name) }
     }
 
     // MARK: HTTPHandler
@@ -96,7 +97,7 @@ final class IngressHandler: HTTPHandler {
             }
             (route, verified) = (r, true)
         }
-        ingest(webhook, route: route, metrics: children[route.name], verified: verified, requestID: requestID,
+        ingest(webhook, route: route, metrics: children[route.index], verified: verified, requestID: requestID,
                traceparent: TraceContext.traceparent(continuing: request.headers.value(lowercased: "traceparent")), responder: responder, started: started)
     }
 
@@ -104,7 +105,7 @@ final class IngressHandler: HTTPHandler {
 
     // MARK: The ingest path
 
-    private func ingest(_ webhook: InboundWebhook, route: SourceRoute, metrics sourceMetrics: IngressMetrics.SourceChildren?, verified: Bool, requestID: String, traceparent: String,
+    private func ingest(_ webhook: InboundWebhook, route: SourceRoute, metrics sourceMetrics: IngressMetrics.SourceChildren, verified: Bool, requestID: String, traceparent: String,
                         responder: HTTPResponder, started: Timestamp) {
         if route.awaitsSecret {
             logger.warning("source has no secret configured: answering 503 until it is set", [
