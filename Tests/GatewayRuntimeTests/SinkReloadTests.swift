@@ -5,7 +5,9 @@
 
 import Foundation
 @testable import GatewayRuntime
+import GatewayConfig
 import GatewayCore
+import GatewayDelivery
 import GatewayHTTP
 import Synchronization
 import Testing
@@ -122,4 +124,35 @@ final class RecordingLogHandler: LogHandler {
     let records = Mutex<[LogRecord]>([])
     func write(_ record: LogRecord) { records.withLock { $0.append(record) } }
     var messages: [String] { records.withLock { $0.map(\.message) } }
+}
+
+/// The reload plan compares what a sink's secret references resolve to, not only its YAML.
+@Suite struct SinkReloadPlanTests {
+    static func setups(secretFile contents: String) throws -> [SinkSetup] {
+        let resolver = SecretResolver(environment: { _ in nil }, readFile: { $0 == "/run/hook.key" ? Array(contents.utf8) : nil })
+        let diagnostics = ConfigDiagnostics(secretResolver: resolver)
+        let yaml = RunningGatewayHarness.config(directory: "/tmp/unused", sinks: """
+              - name: hook
+                type: http
+                url: http://127.0.0.1:9/events
+                secret: ${file:/run/hook.key}
+            \(RunningGatewayHarness.fileSink("file", path: "/tmp/unused/events.jsonl"))
+            """)
+        let configuration = GatewayConfiguration.decode(try YAMLLoader.load(text: yaml, file: "gateway.yaml"), diagnostics: diagnostics)
+        let sinks = SinkSetup.build(configuration.sinks, logger: .silent, diagnostics: diagnostics)
+        try diagnostics.throwIfAny()
+        return sinks
+    }
+
+    static func kept(_ plan: [DeliveryEngine.Plan]) -> [String] {
+        plan.compactMap { if case .keep(let name) = $0 { name } else { nil } }
+    }
+
+    @Test func aSinkWhoseSecretFileChangedRunsAnewTheOthersKeepRunning() throws {
+        let running = try Self.setups(secretFile: IngressHarness.svixSecret + "\n")
+        let same = try Self.setups(secretFile: IngressHarness.svixSecret)  // the newline is not part of it
+        #expect(Self.kept(SinkSetup.reloadPlan(running: running, reloaded: same)) == ["hook", "file"])
+        let rotated = try Self.setups(secretFile: "whsec_" + Data(repeating: 7, count: 24).base64EncodedString())
+        #expect(Self.kept(SinkSetup.reloadPlan(running: running, reloaded: rotated)) == ["file"])
+    }
 }

@@ -8,6 +8,10 @@ import GatewayDelivery
 struct SinkSetup: Sendable {
     let envelope: SinkEnvelope
     let configured: ConfiguredSink
+    /// What the secret references in the sink's keys (`${env:…}`, `${file:…}`) resolved to when it
+    /// was built: a reload restarts a sink whose YAML reads the same but whose secret changed (a
+    /// rotated key file). Compared, never printed.
+    let secretValues: [SecretValue?]
 
     /// A one-line description for `check` (type-specific keys are the plugin's; the envelope's are ours).
     var summary: String {
@@ -35,7 +39,21 @@ struct SinkSetup: Sendable {
                                      types: e.filter.types, sessions: e.filter.sessions)
             let ordering: ConfiguredSink.Ordering = e.ordering == .none ? .none : .perSession
             return SinkSetup(envelope: e, configured: ConfiguredSink(
-                sink: sink, filter: filter, retry: e.retry.policy, ordering: ordering, concurrency: e.concurrency))
+                sink: sink, filter: filter, retry: e.retry.policy, ordering: ordering, concurrency: e.concurrency),
+                secretValues: secretValues(in: e.node, resolver: diagnostics.secretResolver))
+        }
+    }
+
+    /// Every scalar of `node` written as a secret reference, resolved (problems were reported when
+    /// the plugin decoded it: here they only make the value nil).
+    private static func secretValues(in node: ConfigNode, resolver: SecretResolver) -> [SecretValue?] {
+        switch node.value {
+        case .scalar(let text, _):
+            guard text.hasPrefix("${"), text.hasSuffix("}") else { return [] }
+            return [resolver.resolve(text, context: "", at: node.location, diagnostics: ConfigDiagnostics(secretResolver: resolver))]
+        case .sequence(let items): return items.flatMap { secretValues(in: $0, resolver: resolver) }
+        case .mapping(let pairs): return pairs.flatMap { secretValues(in: $0.value, resolver: resolver) }
+        case .null: return []
         }
     }
 }
