@@ -13,7 +13,7 @@ import Synchronization
 import Testing
 
 /// Keeps retrying `stuck` (so the cursor stays before it) and rejects `rejected` outright.
-private struct FailingSink: Sink {
+struct FailingSink: Sink {
     let name = "ops"
     let stuck: String
     let rejected: String
@@ -28,25 +28,40 @@ private struct FailingSink: Sink {
 }
 
 @Suite struct AdminEventViewTests {
-    @Test func aDeadLetterDroppedAheadOfTheCursorIsShownDoneNotPending() throws {
+    /// A journal, an engine running `sink` as "ops" with `filter`, and the admin API over them.
+    final class Setup {
         let directory = NSTemporaryDirectory() + "admin-view-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let journal = try Journal(directory: directory, options: JournalOptions(fsync: .never), logger: .silent)
-        defer { journal.close() }
-        let stuck = TestEvent.make(), rejected = TestEvent.make()
-        let sink = FailingSink(stuck: stuck.id, rejected: rejected.id)
-        let engine = try DeliveryEngine(
-            journal: journal, storageDirectory: directory,
-            sinks: [ConfiguredSink(sink: sink, retry: RetryPolicy(backoff: .schedule([60]), jitter: 0), ordering: .none)],
-            logger: .silent, options: .init(flushInterval: 0.01))
-        engine.start()
-        defer { engine.stop() }
-        let admin = AdminHandler(token: Secret("unused"), delivery: engine, journal: journal, registry: MetricsRegistry(),
-                                 health: HealthState(), logger: .silent)
+        let journal: Journal
+        let engine: DeliveryEngine
+        let admin: AdminHandler
 
-        Self.append(stuck, to: journal)
-        let rejectedAt = Self.append(rejected, to: journal)
+        init(_ sink: FailingSink, filter: EventFilter = .all) throws {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            journal = try Journal(directory: directory, options: JournalOptions(fsync: .never), logger: .silent)
+            engine = try DeliveryEngine(
+                journal: journal, storageDirectory: directory,
+                sinks: [ConfiguredSink(sink: sink, filter: filter, retry: RetryPolicy(backoff: .schedule([60]), jitter: 0), ordering: .none)],
+                logger: .silent, options: .init(flushInterval: 0.01))
+            engine.start()
+            admin = AdminHandler(token: Secret("unused"), delivery: engine, journal: journal, registry: MetricsRegistry(),
+                                 health: HealthState(), logger: .silent)
+        }
+
+        deinit {
+            engine.stop()
+            journal.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    @Test func recordsAheadOfTheCursorShowWhatHappenedToThem() throws {
+        let stuck = TestEvent.make(), rejected = TestEvent.make(), delivered = TestEvent.make()
+        let t = try Setup(FailingSink(stuck: stuck.id, rejected: rejected.id))
+        let (engine, admin) = (t.engine, t.admin)
+
+        Self.append(stuck, to: t.journal)
+        let rejectedAt = Self.append(rejected, to: t.journal)
+        let deliveredAt = Self.append(delivered, to: t.journal)
         #expect(Self.eventually { (try? Self.state(of: rejected.id, in: admin)) == "dead_letter" })
         let letter = try #require(try engine.deadLetters(sink: "ops").first)
         let drop = try admin.perform(.dropDeadLetters("ops"), Self.request("POST", "/admin/sinks/ops/dead-letters/drop",
@@ -54,10 +69,22 @@ private struct FailingSink: Sink {
         #expect(drop.status == 200)
         #expect(try engine.deadLetters(sink: "ops").isEmpty)
 
-        // Still ahead of the cursor, which waits for the retrying event before it.
-        #expect(try #require(engine.status()[0].cursor) <= rejectedAt)
+        // Still ahead of the cursor, which waits for the retrying event before them.
+        let cursor = try #require(engine.status()[0].cursor)
+        #expect(cursor <= rejectedAt && cursor <= deliveredAt)
         #expect(try Self.state(of: rejected.id, in: admin) == "done")
+        #expect(Self.eventually { (try? Self.state(of: delivered.id, in: admin)) == "done" })
         #expect(try Self.state(of: stuck.id, in: admin) == "pending")
+    }
+
+    @Test func anEventTheSinksFilterExcludesIsShownFiltered() throws {
+        let excluded = TestEvent.make()  // provider.test
+        let t = try Setup(FailingSink(stuck: "", rejected: ""), filter: EventFilter(types: ["session.*"]))
+        Self.append(excluded, to: t.journal)
+        #expect(try Self.state(of: excluded.id, in: t.admin) == "filtered")
+        // Also once the cursor has passed it.
+        #expect(Self.eventually { t.engine.status()[0].cursor == t.journal.end })
+        #expect(try Self.state(of: excluded.id, in: t.admin) == "filtered")
     }
 
     static func request(_ method: String, _ path: String, body: String = "") -> HTTPRequest {

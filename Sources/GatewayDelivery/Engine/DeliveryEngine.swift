@@ -216,9 +216,10 @@ public final class DeliveryEngine: Sendable {
 
     public func status() -> [SinkStatus] { dispatchers.withLock { $0 }.map { $0.status() } }
 
-    /// Where the journal record at `position` stands at each sink, in configuration order.
-    public func states(of position: JournalPosition) -> [(sink: String, state: SinkState.RecordState)] {
-        dispatchers.withLock { $0 }.map { ($0.name, $0.state(of: position)) }
+    /// Where the journal record at `position`, holding `event`, stands at each sink, in
+    /// configuration order.
+    public func states(of position: JournalPosition, event: StoredEvent) -> [(sink: String, state: SinkState.RecordState)] {
+        dispatchers.withLock { $0 }.map { ($0.name, $0.state(of: position, event: event)) }
     }
 
     /// The oldest journal position any sink still needs (its cursor or an older requeued record):

@@ -24,14 +24,23 @@ extension SinkDispatcher {
         }
     }
 
-    /// Where the record at `position` stands. The in-memory cursor runs up to a flush interval
-    /// ahead of the durable one, so it decides; it is read before the state because whatever it
-    /// has passed is in the store by then (a dead letter is written before its event finishes).
-    func state(of position: JournalPosition) -> SinkState.RecordState {
-        let acknowledged = shared.withLock { $0.cursor }
+    /// Where the record at `position`, holding `event`, stands. The in-memory cursor runs up to a
+    /// flush interval ahead of the durable one, so it decides; it is read before the state because
+    /// whatever it has passed is in the store by then (a dead letter is written before its event
+    /// finishes). Past the cursor, the loaded stream knows what is already delivered (other
+    /// sessions' events behind one that is retrying), and the filter what never will be.
+    func state(of position: JournalPosition, event: StoredEvent) -> SinkState.RecordState {
+        let (acknowledged, finished) = shared.withLock { s in
+            (s.cursor, position >= s.cursor && s.queue.finishedPastCursor(s.cursor).contains(position))
+        }
         var state = store.state
         state.cursor = max(acknowledged, state.cursor ?? acknowledged)
-        return state.state(of: position)
+        let stored = state.state(of: position)
+        // A dead letter, or a record queued again by an operator, is what it says.
+        if case .deadLetter = stored { return stored }
+        if state.requeued.contains(position) { return stored }
+        if !configured.filter.matches(event) { return .filtered }
+        return stored == .pending && finished ? .done : stored
     }
 
     func oldestNeeded() -> JournalPosition? {

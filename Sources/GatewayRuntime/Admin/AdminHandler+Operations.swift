@@ -57,7 +57,7 @@ extension AdminHandler {
             guard let (entry, event) = try EventBrowser(journal: journal).find(id: id) else {
                 throw AdminError.status(404, "no event \(id) in the journal")
             }
-            return json { w in EventBrowser.write(entry: entry, event: event, deliveries: delivery.states(of: entry.position), to: &w) }
+            return json { w in EventBrowser.write(entry: entry, event: event, deliveries: delivery.states(of: entry.position, event: event), to: &w) }
         }
     }
 

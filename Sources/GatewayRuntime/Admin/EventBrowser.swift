@@ -68,8 +68,8 @@ struct EventBrowser {
         w.endObject()
     }
 
-    /// One event: its summary, the CloudEvents envelope as stored, and per sink `done`, `pending`
-    /// or `dead_letter` (with attempts and the last error).
+    /// One event: its summary, the CloudEvents envelope as stored, and per sink `done`, `pending`,
+    /// `dead_letter` (with attempts and the last error) or `filtered`.
     static func write(entry: JournalEntry, event: StoredEvent, deliveries: [(sink: String, state: SinkState.RecordState)],
                       to w: inout JSONWriter) {
         w.beginObject()
@@ -87,6 +87,8 @@ struct EventBrowser {
                 w.member("state", "done")
             case .pending:
                 w.member("state", "pending")
+            case .filtered:
+                w.member("state", "filtered")
             case .deadLetter(let letter):
                 w.member("state", "dead_letter")
                 w.member("attempts", Double(letter.attempts))
