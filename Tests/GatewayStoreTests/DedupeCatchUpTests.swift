@@ -99,6 +99,16 @@ import Glibc
         #expect(try fields(log)["records_read"] == "0")
     }
 
+    /// A first start has no log position and an empty journal: nothing was recovered, so nothing
+    /// is said (a line about "segments modified since" read oddly on a fresh install).
+    @Test func aFirstStartLogsNoCatchUp() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (logger, log) = recordingLogger()
+        try openIndex(dir, logger: logger, now: t0).close()
+        #expect(log.fields(of: "dedupe keys recovered from the journal").isEmpty)
+    }
+
     @Test func damagedAndUndecodableJournalRecordsAreSkipped() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

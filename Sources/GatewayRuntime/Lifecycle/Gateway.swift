@@ -40,8 +40,8 @@ final class Gateway: Sendable {
             throw StartupError("cannot open storage \(c.storage.path): \(error)")
         }
         do {
-            journal = try Journal(directory: c.storage.path, options: c.storage.journalOptions, logger: logger.with("component", "journal"))
-            dedupe = try DedupeIndex(directory: c.storage.path, journal: journal, window: c.storage.dedupeWindow.seconds, logger: logger.with("component", "dedupe"))
+            journal = try Journal(directory: c.storage.path, options: c.storage.journalOptions, logger: logger)
+            dedupe = try DedupeIndex(directory: c.storage.path, journal: journal, window: c.storage.dedupeWindow.seconds, logger: logger)  // each names its component
         } catch {
             throw StartupError("cannot open storage \(c.storage.path): \(error)")
         }

@@ -61,6 +61,8 @@ extension DedupeIndex {
             }
             position = last.next
         }
+        // A first start (no position recorded, an empty journal) has nothing to report.
+        guard read > 0 || log.resume != nil else { return end }
         logger.info("dedupe keys recovered from the journal", [
             ("recovered", String(recovered)), ("records_read", String(read)), ("from", start.description), ("to", position.description),
         ] + fields)
