@@ -405,3 +405,33 @@ final class CountingSink: Sink {
         return .delivered(status: 200)
     }
 }
+
+/// The receiver is back: an operator makes the waiting retries due now instead of an hour out,
+/// for events already loaded and for retries restored from the state file but not loaded yet.
+@Test func retryNowAttemptsWaitingRetriesAtOnce() throws {
+    let h = try Harness()
+    defer { h.close() }
+    let sink = ScriptedSink { _, attempt in attempt == 1 ? .retry(reason: "HTTP 503", after: nil) : .delivered(status: 200) }
+    let hour = RetryPolicy(backoff: .schedule([3600]), jitter: 0)
+    do {
+        let engine = try h.engine([ConfiguredSink(sink: sink, retry: hour, ordering: .none)])
+        engine.start()
+        append(h.journal, makeEvent("e1"))
+        #expect(eventually { sink.attempts == ["e1"] && engine.status()[0].retrying == 1 })
+        #expect(try engine.retryNow(sink: "test") == 1)
+        #expect(eventually { sink.delivered == ["e1"] })
+        #expect(try engine.retryNow(sink: "test") == 0)
+        append(h.journal, makeEvent("e2"))
+        #expect(eventually { sink.attempts.filter { $0 == "e2" }.count == 1 && engine.status()[0].retrying == 1 })
+        engine.stop()
+    }
+    // After a restart e2's retry comes back from the state file, an hour out.
+    let engine = try h.engine([ConfiguredSink(sink: sink, retry: hour, ordering: .none)])
+    engine.start()
+    defer { engine.stop() }
+    #expect(eventually { engine.status()[0].retrying == 1 })
+    #expect(!eventually(timeout: 0.3) { sink.delivered.contains("e2") })
+    #expect(try engine.retryNow(sink: "test") == 1)
+    #expect(eventually { sink.delivered == ["e1", "e2"] })
+    #expect(throws: DeliveryError.self) { try engine.retryNow(sink: "nope") }
+}

@@ -129,6 +129,9 @@ final class RunningGatewayHarness: @unchecked Sendable {  // used from one test 
         let lines = try String(contentsOfFile: g.directory + "/events.jsonl", encoding: .utf8)
         #expect(lines.contains(#""type":"provider.test""#))
         #expect(try g.admin("POST", "/admin/sinks/nope/pause").status == 404)
+        // Nothing is waiting for a retry (the file sink delivered everything).
+        #expect(Self.text(try g.admin("POST", "/admin/sinks/file/retry-now")) == #"{"retries":"0","sink":"file"}"#)
+        #expect(try g.admin("GET", "/admin/sinks/file/retry-now").status == 405)
         #expect(try g.admin("GET", "/admin/sinks/file/dead-letters").status == 200)
         #expect(try g.admin("POST", "/admin/sinks/file/dead-letters/retry", body: "not json").status == 400)
         let replay = try g.admin("POST", "/admin/sinks/file/replay?from=2020-01-01T00:00:00Z")

@@ -230,20 +230,23 @@ public final class DeliveryEngine: Sendable {
     }
 
     public func pause(_ sink: String, reason: String = "paused by an operator") throws(DeliveryError) {
-        let d = try dispatcher(sink)
-        do { try d.pause(reason: reason) } catch { throw .storage(error) }
+        try operate(sink) { d throws(StoreError) in try d.pause(reason: reason) }
     }
 
     public func resume(_ sink: String) throws(DeliveryError) {
-        let d = try dispatcher(sink)
-        do { try d.resume() } catch { throw .storage(error) }
+        try operate(sink) { d throws(StoreError) in try d.resume() }
+    }
+
+    /// Makes the sink's waiting retries due now, for when its receiver is back; returns how many.
+    /// The durable schedule is left as it is.
+    public func retryNow(sink: String) throws(DeliveryError) -> Int {
+        try operate(sink) { d throws(StoreError) in d.retryNow() }
     }
 
     /// Re-enqueues the journal events matching `filter` (and the sink's own filter) that the sink
     /// already passed. Returns how many were requeued.
     public func replay(sink: String, filter: ReplayFilter) throws(DeliveryError) -> Int {
-        let d = try dispatcher(sink)
-        do { return try d.replay(filter) } catch { throw .storage(error) }
+        try operate(sink) { d throws(StoreError) in try d.replay(filter) }
     }
 
     public func deadLetters(sink: String) throws(DeliveryError) -> [DeadLetter] {
@@ -253,14 +256,22 @@ public final class DeliveryEngine: Sendable {
     /// Sends dead letters back for delivery (`ids` = their sequences; nil = all). Returns them.
     @discardableResult
     public func retryDeadLetters(sink: String, ids: Set<UInt64>? = nil) throws(DeliveryError) -> [DeadLetter] {
-        let d = try dispatcher(sink)
-        do { return try d.retryDeadLetters(ids: ids) } catch { throw .storage(error) }
+        try operate(sink) { d throws(StoreError) in try d.retryDeadLetters(ids: ids) }
     }
 
     @discardableResult
     public func dropDeadLetters(sink: String, ids: Set<UInt64>? = nil) throws(DeliveryError) -> [DeadLetter] {
-        let d = try dispatcher(sink)
-        do { return try d.dropDeadLetters(ids: ids) } catch { throw .storage(error) }
+        try operate(sink) { d throws(StoreError) in try d.dropDeadLetters(ids: ids) }
+    }
+
+    /// Runs an operator's change on a sink while no reload is replacing it: a change made on a
+    /// dispatcher being replaced would reach the state file but not its successor's memory (a pause
+    /// that only took effect after the next restart).
+    private func operate<T>(_ sink: String, _ change: (SinkDispatcher) throws(StoreError) -> T) throws(DeliveryError) -> T {
+        try lifecycle.withLock { _ throws(DeliveryError) -> T in
+            let d = try dispatcher(sink)
+            do throws(StoreError) { return try change(d) } catch { throw .storage(error) }
+        }
     }
 
     /// Delivers `event` to the sink once, now, on the calling thread, outside the queue: no

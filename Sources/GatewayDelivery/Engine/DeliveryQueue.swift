@@ -180,6 +180,17 @@ struct DeliveryQueue {
         if done > 0 { items.removeAll { $0.state == .finished } }
     }
 
+    /// Makes every loaded event waiting for a retry due at `now` (an operator fixed the receiver);
+    /// returns how many.
+    mutating func makeRetriesDue(now: Timestamp) -> Int {
+        var count = 0
+        for i in items.indices where items[i].state == .pending && items[i].attempts > 0 && items[i].nextAttemptAt > now {
+            items[i].nextAttemptAt = now
+            count += 1
+        }
+        return count
+    }
+
     /// The item goes back to waiting until `at`.
     mutating func reschedule(_ id: UInt64, attempts: Int, firstAttemptAt: Timestamp, at: Timestamp, durable: Bool) {
         guard let i = index(of: id, from: 0) else { return }

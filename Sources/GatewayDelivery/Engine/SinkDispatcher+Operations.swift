@@ -63,6 +63,23 @@ extension SinkDispatcher {
         doorbell.ring()
     }
 
+    /// Makes every retry waiting for its time due now, loaded or not (its durable schedule stays:
+    /// after a restart it waits as before). Returns how many.
+    func retryNow() -> Int {
+        let now = clock.now()
+        let count = shared.withLock { s in
+            var count = s.queue.makeRetriesDue(now: now)
+            for (position, retry) in s.retryStates where retry.nextAttemptAt > now {
+                s.retryStates[position]?.nextAttemptAt = now
+                count += 1
+            }
+            return count
+        }
+        if count > 0 { doorbell.ring() }
+        logger.info("retries made due now by an operator", [("retries", String(count))])
+        return count
+    }
+
     /// Requeues every journal record the stream has already passed that matches both the sink's
     /// filter and `filter`. Records not yet passed are delivered anyway and are not counted.
     func replay(_ filter: ReplayFilter) throws(StoreError) -> Int {

@@ -24,6 +24,10 @@ extension AdminHandler {
             try deliveryCall { try delivery.resume(sink) }
             logger.info("sink resumed by the admin API", [("sink", sink)])
             return ok(["sink": sink, "paused": "false"])
+        case .retryNow(let sink):
+            let count = try deliveryCall { try delivery.retryNow(sink: sink) }
+            logger.info("retries made due now by the admin API", [("sink", sink), ("retries", String(count))])
+            return ok(["sink": sink, "retries": String(count)])
         case .test(let sink):
             let outcome = try deliveryCall { try delivery.sendTest(sink: sink, event: TestEvent.make()) }
             return json { w in

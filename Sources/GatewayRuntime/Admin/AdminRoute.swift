@@ -7,6 +7,7 @@ enum AdminRoute: Equatable {
     case listSinks
     case pause(String)
     case resume(String)
+    case retryNow(String)
     case test(String)
     case deadLetters(String)
     case retryDeadLetters(String)
@@ -32,6 +33,7 @@ enum AdminRoute: Equatable {
             switch rest[2] {
             case "pause": return only("POST", .pause(rest[1]))
             case "resume": return only("POST", .resume(rest[1]))
+            case "retry-now": return only("POST", .retryNow(rest[1]))
             case "test": return only("POST", .test(rest[1]))
             case "replay": return only("POST", .replay(rest[1]))
             case "dead-letters": return only("GET", .deadLetters(rest[1]))
