@@ -104,9 +104,11 @@ final class Harness {
         journal = try Journal(directory: directory, options: JournalOptions(fsync: .never), logger: .silent)
     }
 
-    func engine(_ sinks: [ConfiguredSink], flushInterval: Double = 0.01, windowBytes: Int = 32 << 20) throws -> DeliveryEngine {
+    func engine(_ sinks: [ConfiguredSink], flushInterval: Double = 0.01, windowBytes: Int = 32 << 20,
+                attemptHistory: Int = 10_000) throws -> DeliveryEngine {
         try DeliveryEngine(journal: journal, storageDirectory: directory, sinks: sinks, logger: .silent,
-                           options: .init(window: 1024, windowBytes: windowBytes, flushInterval: flushInterval))
+                           options: .init(window: 1024, windowBytes: windowBytes, flushInterval: flushInterval,
+                                          attemptHistory: attemptHistory))
     }
 
     func close() {

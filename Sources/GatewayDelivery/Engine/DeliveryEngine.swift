@@ -17,11 +17,17 @@ public final class DeliveryEngine: Sendable {
         /// How long acknowledgements gather before the cursor is made durable (one fdatasync).
         /// A crash loses at most this much acknowledgement, which means redelivery, not loss.
         public var flushInterval: Double
+        /// Attempt records each sink keeps in memory for the admin API (`AttemptHistory`): the
+        /// default takes about 3 MiB per sink with the usual short error texts, at most about
+        /// 8 MiB with long ones (`AttemptRecord.errorLimit`).
+        public var attemptHistory: Int
 
-        public init(window: Int = 1024, windowBytes: Int = 32 << 20, flushInterval: Double = 0.02) {
+        public init(window: Int = 1024, windowBytes: Int = 32 << 20, flushInterval: Double = 0.02,
+                    attemptHistory: Int = 10_000) {
             self.window = max(1, window)
             self.windowBytes = max(1, windowBytes)
             self.flushInterval = max(0, flushInterval)
+            self.attemptHistory = max(1, attemptHistory)
         }
     }
 
@@ -51,7 +57,7 @@ public final class DeliveryEngine: Sendable {
         try Self.checkNames(sinks.map(\.name))
         let prepared = try Self.prepare(sinks, running: [], journal: journal, storageDirectory: storageDirectory, logger: logger)
         dispatchers = Mutex([])
-        let built = prepared.map { makeDispatcher($0.configured, store: $0.store!) }
+        let built = prepared.map { makeDispatcher($0.configured, store: $0.store!, history: nil) }
         dispatchers.withLock { $0 = built }
         // Weak: the journal may outlive the engine (a test runs a second one over it after a
         // simulated crash) and must not keep it alive.
@@ -136,7 +142,8 @@ public final class DeliveryEngine: Sendable {
             d.stop(closingState: !replaced.contains(d.name))
         }
         let successors = Dictionary(prepared.map { p in
-            (p.configured.name, makeDispatcher(p.configured, store: p.store ?? running[p.configured.name]!.store))
+            let predecessor = running[p.configured.name]
+            return (p.configured.name, makeDispatcher(p.configured, store: p.store ?? predecessor!.store, history: predecessor?.history))
         }, uniquingKeysWith: { a, _ in a })
         let next = plan.map { successors[$0.name] ?? running[$0.name]! }
         dispatchers.withLock { $0 = next }
@@ -150,9 +157,11 @@ public final class DeliveryEngine: Sendable {
         ])
     }
 
-    private func makeDispatcher(_ configured: ConfiguredSink, store: SinkStateStore) -> SinkDispatcher {
+    /// `history` nil: a new sink, or one named again after a reload removed it, starts an empty one.
+    private func makeDispatcher(_ configured: ConfiguredSink, store: SinkStateStore, history: AttemptHistory?) -> SinkDispatcher {
         SinkDispatcher(
-            configured: configured, journal: journal, store: store, logger: logger, metrics: metrics, clock: clock,
+            configured: configured, journal: journal, store: store,
+            history: history ?? AttemptHistory(capacity: options.attemptHistory), logger: logger, metrics: metrics, clock: clock,
             options: SinkDispatcher.Options(window: options.window, windowBytes: options.windowBytes,
                                             flushInterval: options.flushInterval))
     }
@@ -220,6 +229,22 @@ public final class DeliveryEngine: Sendable {
     /// configuration order.
     public func states(of position: JournalPosition, event: StoredEvent) -> [(sink: String, state: SinkState.RecordState)] {
         dispatchers.withLock { $0 }.map { ($0.name, $0.state(of: position, event: event)) }
+    }
+
+    /// Per sink, the recorded attempts (`AttemptHistory`) of the journal record at `position`,
+    /// oldest first; sinks without any are absent.
+    public func attempts(at position: JournalPosition) -> [String: [AttemptRecord]] {
+        var out: [String: [AttemptRecord]] = [:]
+        for d in dispatchers.withLock({ $0 }) {
+            let records = d.history.records(at: position)
+            if !records.isEmpty { out[d.name] = records }
+        }
+        return out
+    }
+
+    /// The sink's `limit` most recent recorded attempts (`AttemptHistory`), newest first.
+    public func attempts(sink: String, limit: Int) throws(DeliveryError) -> [AttemptRecord] {
+        try dispatcher(sink).history.newest(limit)
     }
 
     /// The oldest journal position any sink still needs (its cursor or an older requeued record):

@@ -59,6 +59,8 @@ final class SinkDispatcher: Sendable {
     let metricChildren: DeliveryMetrics.SinkChildren
     let clock: any DeliveryClock
     let options: Options
+    /// Handed over, like `store`, to the dispatcher that takes the sink over on a reload.
+    let history: AttemptHistory
     let doorbell = Doorbell()
     let shared: Mutex<Shared>
     private let workers = DispatchGroup()
@@ -80,8 +82,9 @@ final class SinkDispatcher: Sendable {
     }
 
     /// Runs `configured` over `store` (from `openState`, or the one a stopped dispatcher of the same
-    /// sink left open), from its cursor, with its retries, dead letters and pause.
-    init(configured: ConfiguredSink, journal: Journal, store: SinkStateStore, logger: Logger,
+    /// sink left open), from its cursor, with its retries, dead letters and pause; attempts go to
+    /// `history` (a new one, or the one of the dispatcher it replaces).
+    init(configured: ConfiguredSink, journal: Journal, store: SinkStateStore, history: AttemptHistory, logger: Logger,
          metrics: DeliveryMetrics, clock: any DeliveryClock, options: Options) {
         self.configured = configured
         self.journal = journal
@@ -90,6 +93,7 @@ final class SinkDispatcher: Sendable {
         metricChildren = metrics.children(sink: configured.name)
         self.clock = clock
         self.options = options
+        self.history = history
         let state = store.state
         let cursor = state.cursor ?? journal.end
         var skip = Set(state.deadLetters.map(\.position).filter { $0 >= cursor })
@@ -348,6 +352,9 @@ final class SinkDispatcher: Sendable {
             metricChildren.duration.observe(seconds)
             if outcomes[i].isDelivered { delivered.append(items[i].id) }
         }
+        // Before the outcomes take effect: whoever sees the event done or dead-lettered finds its
+        // attempts too.
+        record(items, outcomes, started: started, seconds: seconds)
         shared.withLock { s in
             s.queue.finish(delivered)
             for i in items.indices {
@@ -363,6 +370,17 @@ final class SinkDispatcher: Sendable {
         for i in items.indices where !outcomes[i].isDelivered {
             handleFailure(items[i], outcomes[i], started: started, now: now)
         }
+    }
+
+    /// Adds the failed attempts, and the successes that end a series of failures, to the history;
+    /// a first-time success costs only the test.
+    private func record(_ items: [DeliveryQueue.Item], _ outcomes: [DeliveryOutcome], started: Timestamp, seconds: Double) {
+        var records: [AttemptRecord] = []
+        for i in items.indices where items[i].attempts > 0 || !outcomes[i].isDelivered {
+            records.append(AttemptRecord(eventID: items[i].event.id, position: items[i].position, attempt: items[i].attempts + 1,
+                                         startedAt: started, duration: seconds, outcome: outcomes[i]))
+        }
+        if !records.isEmpty { history.record(records) }
     }
 
     private func handleFailure(_ item: DeliveryQueue.Item, _ outcome: DeliveryOutcome, started: Timestamp, now: Timestamp) {
