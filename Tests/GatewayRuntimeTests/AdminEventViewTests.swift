@@ -1,6 +1,7 @@
 // The admin API's event view (GET /admin/events/<id>) over a delivery engine whose sink fails on
 // purpose: an event that keeps retrying holds the cursor back, so what the view says about records
-// ahead of it must come from the sink's state, not from the cursor.
+// ahead of it must come from the sink's state, not from the cursor. The attempts the sink's
+// history recorded show in the event view and in the sink's attempts list.
 
 import Dispatch
 import Foundation
@@ -8,6 +9,7 @@ import Foundation
 import GatewayCore
 import GatewayDelivery
 import GatewayHTTP
+import GatewayProviders
 import GatewayStore
 import Synchronization
 import Testing
@@ -87,8 +89,79 @@ struct FailingSink: Sink {
         #expect(try Self.state(of: excluded.id, in: t.admin) == "filtered")
     }
 
-    static func request(_ method: String, _ path: String, body: String = "") -> HTTPRequest {
-        HTTPRequest(head: HTTPRequestHead(method: method, target: path, path: path), body: Array(body.utf8))
+    @Test func theEventViewShowsTheAttemptsOfAFailingEventPerSink() throws {
+        let stuck = TestEvent.make(), rejected = TestEvent.make(), delivered = TestEvent.make()
+        let t = try Setup(FailingSink(stuck: stuck.id, rejected: rejected.id))
+        Self.append(stuck, to: t.journal)
+        Self.append(rejected, to: t.journal)
+        Self.append(delivered, to: t.journal)
+        #expect(Self.eventually { (try? Self.state(of: rejected.id, in: t.admin)) == "dead_letter" })
+        #expect(Self.eventually { (try? Self.attempts(of: stuck.id, in: t.admin))?.count == 1 })
+        #expect(Self.eventually { (try? Self.state(of: delivered.id, in: t.admin)) == "done" })
+
+        // The dead letter's own attempt count keeps its key beside the recorded attempts.
+        let view = try t.admin.perform(.getEvent(rejected.id), Self.request("GET", "/admin/events/\(rejected.id)"))
+        #expect(try JSON.parse(view.body)["deliveries"]?["ops"]?["attempts"]?.int64Value == 1)
+        let failed = try #require(try Self.attempts(of: rejected.id, in: t.admin)?.first)
+        #expect(failed["event_id"]?.stringValue == rejected.id)
+        #expect(failed["attempt"]?.int64Value == 1)
+        #expect(failed["outcome"]?.stringValue == "permanent")
+        #expect(failed["status"]?.int64Value == 400)
+        #expect(failed["error"]?.stringValue == "HTTP 400")
+        #expect(failed["started_at"]?.stringValue.flatMap(TimeConversion.parseISO8601) != nil)
+        #expect(failed["duration_seconds"]?.doubleValue != nil)
+        let retrying = try #require(try Self.attempts(of: stuck.id, in: t.admin)?.first)
+        #expect(retrying["outcome"]?.stringValue == "retry")
+        #expect(retrying["status"]?.int64Value == 503)
+        #expect(try Self.attempts(of: delivered.id, in: t.admin)?.isEmpty == true, "a first-time success is not recorded")
+    }
+
+    @Test func theSinkAttemptsListIsNewestFirstAndHonoursItsLimit() throws {
+        let stuck = TestEvent.make(), rejected = TestEvent.make()
+        let t = try Setup(FailingSink(stuck: stuck.id, rejected: rejected.id))
+        // One after the other, so the order of the two failures is known.
+        Self.append(stuck, to: t.journal)
+        #expect(Self.eventually { (try? Self.attempts(of: stuck.id, in: t.admin))?.count == 1 })
+        Self.append(rejected, to: t.journal)
+        #expect(Self.eventually { (try? Self.attempts(of: rejected.id, in: t.admin))?.count == 1 })
+
+        let all = try Self.sinkAttempts("ops", query: [], in: t.admin)
+        #expect(all.status == 200)
+        #expect(try JSON.parse(all.body).arrayValue?.compactMap { $0["event_id"]?.stringValue } == [rejected.id, stuck.id])
+        let one = try Self.sinkAttempts("ops", query: [("limit", "1")], in: t.admin)
+        #expect(try JSON.parse(one.body).arrayValue?.compactMap { $0["event_id"]?.stringValue } == [rejected.id])
+    }
+
+    @Test func theSinkAttemptsListRejectsAnUnknownSinkAndABadLimit() throws {
+        let t = try Setup(FailingSink(stuck: "", rejected: ""))
+        #expect(try Self.sinkAttempts("nope", query: [], in: t.admin).status == 404)
+        for bad in ["0", "1001", "-1", "ten", ""] {
+            #expect(try Self.sinkAttempts("ops", query: [("limit", bad)], in: t.admin).status == 400, "limit=\(bad)")
+        }
+        #expect(try Self.sinkAttempts("ops", query: [("offset", "1")], in: t.admin).status == 400)
+        #expect(try Self.sinkAttempts("ops", query: [("limit", "1000")], in: t.admin).status == 200)
+        #expect(AdminRoute.match(method: "GET", path: "/admin/sinks/ops/attempts") == .found(.attempts("ops")))
+        #expect(AdminRoute.match(method: "POST", path: "/admin/sinks/ops/attempts") == .wrongMethod(["GET"]))
+    }
+
+    static func request(_ method: String, _ path: String, query: [(String, String)] = [], body: String = "") -> HTTPRequest {
+        HTTPRequest(head: HTTPRequestHead(method: method, target: path, path: path, query: query), body: Array(body.utf8))
+    }
+
+    /// `GET /admin/sinks/<sink>/attempts` with `query`, errors rendered as the handler renders them.
+    static func sinkAttempts(_ sink: String, query: [(String, String)], in admin: AdminHandler) throws -> HTTPResponse {
+        let path = "/admin/sinks/\(sink)/attempts"
+        do {
+            return try admin.perform(.attempts(sink), request("GET", path, query: query))
+        } catch let error as AdminError {
+            return error.response
+        }
+    }
+
+    /// The `recorded_attempts` the event view gives `id` at the sink `ops` (nil if it has none).
+    static func attempts(of id: String, in admin: AdminHandler) throws -> [JSONValue]? {
+        let response = try admin.perform(.getEvent(id), request("GET", "/admin/events/\(id)"))
+        return try JSON.parse(response.body)["deliveries"]?["ops"]?["recorded_attempts"]?.arrayValue
     }
 
     /// The `state` the event view gives `id` at the sink `ops`.

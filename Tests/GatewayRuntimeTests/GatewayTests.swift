@@ -114,7 +114,7 @@ final class RunningGatewayHarness: @unchecked Sendable {  // used from one test 
             if state.contains(#""state":"done""#) { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        #expect(state.contains(#""file":{"state":"done"}"#))
+        #expect(state.contains(#""file":{"state":"done","recorded_attempts":[]}"#), "a first-time success records no attempt")
         #expect(try g.admin("GET", "/admin/events/evt_missing").status == 404)
         #expect(try g.admin("GET", "/admin/events?bogus=1").status == 400)
     }
@@ -133,6 +133,10 @@ final class RunningGatewayHarness: @unchecked Sendable {  // used from one test 
         #expect(Self.text(try g.admin("POST", "/admin/sinks/file/retry-now")) == #"{"retries":"0","sink":"file"}"#)
         #expect(try g.admin("GET", "/admin/sinks/file/retry-now").status == 405)
         #expect(try g.admin("GET", "/admin/sinks/file/dead-letters").status == 200)
+        #expect(Self.text(try g.admin("GET", "/admin/sinks/file/attempts?limit=5")) == "[]")
+        #expect(try g.admin("GET", "/admin/sinks/nope/attempts").status == 404)
+        #expect(try g.admin("GET", "/admin/sinks/file/attempts?limit=1001").status == 400)
+        #expect(try g.admin("POST", "/admin/sinks/file/attempts").status == 405)
         #expect(try g.admin("POST", "/admin/sinks/file/dead-letters/retry", body: "not json").status == 400)
         let replay = try g.admin("POST", "/admin/sinks/file/replay?from=2020-01-01T00:00:00Z")
         #expect(replay.status == 200)

@@ -40,6 +40,10 @@ extension AdminHandler {
         case .deadLetters(let sink):
             let letters = try deliveryCall { try delivery.deadLetters(sink: sink) }
             return json { w in DeadLetterJSON.write(letters, to: &w) }
+        case .attempts(let sink):
+            let limit = try Self.attemptLimit(request.head)
+            let records = try deliveryCall { try delivery.attempts(sink: sink, limit: limit) }
+            return json { w in AttemptJSON.write(records, to: &w) }
         case .retryDeadLetters(let sink):
             let ids = try Self.ids(in: request.body)
             let letters = try deliveryCall { try delivery.retryDeadLetters(sink: sink, ids: ids) }
@@ -61,7 +65,10 @@ extension AdminHandler {
             guard let (entry, event) = try EventBrowser(journal: journal).find(id: id) else {
                 throw AdminError.status(404, "no event \(id) in the journal")
             }
-            return json { w in EventBrowser.write(entry: entry, event: event, deliveries: delivery.states(of: entry.position, event: event), to: &w) }
+            return json { w in
+                EventBrowser.write(entry: entry, event: event, deliveries: delivery.states(of: entry.position, event: event),
+                                   attempts: delivery.attempts(at: entry.position), to: &w)
+            }
         }
     }
 
@@ -85,6 +92,17 @@ extension AdminHandler {
             for (k, v) in fields.sorted(by: { $0.key < $1.key }) { w.member(escaping: k, v) }
             w.endObject()
         }
+    }
+
+    /// `?limit=N` of the attempts list: 1 to 1000, default 100.
+    static func attemptLimit(_ head: HTTPRequestHead) throws -> Int {
+        var limit = 100
+        for (key, value) in head.query {
+            guard key == "limit" else { throw AdminError.status(400, "unknown query parameter '\(key)' (limit)") }
+            guard let n = Int(value), (1...1000).contains(n) else { throw AdminError.status(400, "limit must be 1 to 1000") }
+            limit = n
+        }
+        return limit
     }
 
     /// `{"ids": [1, 2]}` selects dead letters by sequence; an empty body selects all.

@@ -1,7 +1,8 @@
 // The operator API on its own listener (default 127.0.0.1:8081), JSON over HTTP with a bearer
-// token: events (list, get), sinks (status, pause, resume, test), dead letters (list, retry, drop)
-// and replay. Health and metrics are served without a token, like on the webhook listener.
-// Work that touches storage or a sink runs off the admin event loop, on a dispatch queue.
+// token: events (list, get), sinks (status, pause, resume, test, recent attempts), dead letters
+// (list, retry, drop) and replay. Health and metrics are served without a token, like on the
+// webhook listener. Work that touches storage or a sink runs off the admin event loop, on a
+// dispatch queue.
 
 import Dispatch
 import GatewayCore

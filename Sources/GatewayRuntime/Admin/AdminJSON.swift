@@ -1,4 +1,5 @@
-// JSON renderings of sink status and dead letters, shared by the admin API and the CLI.
+// JSON renderings of sink status, dead letters and recorded delivery attempts, shared by the admin
+// API and the CLI.
 
 import GatewayCore
 import GatewayDelivery
@@ -44,6 +45,25 @@ enum DeadLetterJSON {
             w.member("last_status", d.lastStatus.map(Double.init))
             w.member("last_error", d.lastError)
             w.member("time", d.time.rfc3339())
+            w.endObject()
+        }
+        w.endArray()
+    }
+}
+
+enum AttemptJSON {
+    static func write(_ records: [AttemptRecord], to w: inout JSONWriter) {
+        w.beginArray()
+        for r in records {
+            w.beginObject()
+            w.member("event_id", r.eventID)
+            w.member("position", r.position.description)
+            w.key("attempt"); w.int(r.attempt)
+            w.member("started_at", r.startedAt.rfc3339())
+            w.member("duration_seconds", r.duration)
+            w.member("outcome", r.outcome)
+            w.member("status", r.status.map(Double.init))
+            w.member("error", r.error)
             w.endObject()
         }
         w.endArray()

@@ -10,6 +10,7 @@ enum AdminRoute: Equatable {
     case retryNow(String)
     case test(String)
     case deadLetters(String)
+    case attempts(String)
     case retryDeadLetters(String)
     case dropDeadLetters(String)
     case replay(String)
@@ -37,6 +38,7 @@ enum AdminRoute: Equatable {
             case "test": return only("POST", .test(rest[1]))
             case "replay": return only("POST", .replay(rest[1]))
             case "dead-letters": return only("GET", .deadLetters(rest[1]))
+            case "attempts": return only("GET", .attempts(rest[1]))
             default: return .notFound
             }
         case 4 where rest[0] == "sinks" && rest[2] == "dead-letters":

@@ -3,6 +3,7 @@
 // for pages, not for the ingest path's speed.
 
 import GatewayCore
+import GatewayDelivery
 import GatewayStore
 
 struct EventBrowser {
@@ -69,9 +70,11 @@ struct EventBrowser {
     }
 
     /// One event: its summary, the CloudEvents envelope as stored, and per sink `done`, `pending`,
-    /// `dead_letter` (with attempts and the last error) or `filtered`.
+    /// `dead_letter` (with attempts and the last error) or `filtered`, and the attempts the sink's
+    /// in-memory history holds for it (`recorded_attempts`, oldest first; empty when none are
+    /// recorded).
     static func write(entry: JournalEntry, event: StoredEvent, deliveries: [(sink: String, state: SinkState.RecordState)],
-                      to w: inout JSONWriter) {
+                      attempts: [String: [AttemptRecord]], to w: inout JSONWriter) {
         w.beginObject()
         w.key("event")
         summary(entry, event, to: &w)
@@ -95,6 +98,9 @@ struct EventBrowser {
                 w.member("last_status", letter.lastStatus.map(Double.init))
                 w.member("last_error", letter.lastError)
             }
+            // Not `attempts`: a dead letter already has that key, for its count.
+            w.key("recorded_attempts")
+            AttemptJSON.write(attempts[sink] ?? [], to: &w)
             w.endObject()
         }
         w.endObject()
