@@ -225,21 +225,20 @@ public final class DeliveryEngine: Sendable {
 
     public func status() -> [SinkStatus] { dispatchers.withLock { $0 }.map { $0.status() } }
 
-    /// Where the journal record at `position`, holding `event`, stands at each sink, in
-    /// configuration order.
-    public func states(of position: JournalPosition, event: StoredEvent) -> [(sink: String, state: SinkState.RecordState)] {
-        dispatchers.withLock { $0 }.map { ($0.name, $0.state(of: position, event: event)) }
+    /// Where one journal record stands at one sink, and the attempts its history holds for it.
+    public struct RecordDelivery: Sendable {
+        public let sink: String
+        public let state: SinkState.RecordState
+        /// Oldest first (`AttemptHistory`); empty when none are recorded.
+        public let attempts: [AttemptRecord]
     }
 
-    /// Per sink, the recorded attempts (`AttemptHistory`) of the journal record at `position`,
-    /// oldest first; sinks without any are absent.
-    public func attempts(at position: JournalPosition) -> [String: [AttemptRecord]] {
-        var out: [String: [AttemptRecord]] = [:]
-        for d in dispatchers.withLock({ $0 }) {
-            let records = d.history.records(at: position)
-            if !records.isEmpty { out[d.name] = records }
+    /// The journal record at `position`, holding `event`, at each sink, in configuration order:
+    /// one pass over one list of sinks, so a reload cannot pair a state with another sink's attempts.
+    public func deliveries(of position: JournalPosition, event: StoredEvent) -> [RecordDelivery] {
+        dispatchers.withLock { $0 }.map {
+            RecordDelivery(sink: $0.name, state: $0.state(of: position, event: event), attempts: $0.history.records(at: position))
         }
-        return out
     }
 
     /// The sink's `limit` most recent recorded attempts (`AttemptHistory`), newest first.

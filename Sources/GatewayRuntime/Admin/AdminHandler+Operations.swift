@@ -66,8 +66,7 @@ extension AdminHandler {
                 throw AdminError.status(404, "no event \(id) in the journal")
             }
             return json { w in
-                EventBrowser.write(entry: entry, event: event, deliveries: delivery.states(of: entry.position, event: event),
-                                   attempts: delivery.attempts(at: entry.position), to: &w)
+                EventBrowser.write(entry: entry, event: event, deliveries: delivery.deliveries(of: entry.position, event: event), to: &w)
             }
         }
     }

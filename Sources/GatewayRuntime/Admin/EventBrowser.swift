@@ -73,8 +73,7 @@ struct EventBrowser {
     /// `dead_letter` (with attempts and the last error) or `filtered`, and the attempts the sink's
     /// in-memory history holds for it (`recorded_attempts`, oldest first; empty when none are
     /// recorded).
-    static func write(entry: JournalEntry, event: StoredEvent, deliveries: [(sink: String, state: SinkState.RecordState)],
-                      attempts: [String: [AttemptRecord]], to w: inout JSONWriter) {
+    static func write(entry: JournalEntry, event: StoredEvent, deliveries: [DeliveryEngine.RecordDelivery], to w: inout JSONWriter) {
         w.beginObject()
         w.key("event")
         summary(entry, event, to: &w)
@@ -82,10 +81,10 @@ struct EventBrowser {
         w.appendRaw(event.envelope)
         w.key("deliveries")
         w.beginObject()
-        for (sink, state) in deliveries {
-            w.key(escaping: sink)
+        for d in deliveries {
+            w.key(escaping: d.sink)
             w.beginObject()
-            switch state {
+            switch d.state {
             case .done:
                 w.member("state", "done")
             case .pending:
@@ -100,7 +99,7 @@ struct EventBrowser {
             }
             // Not `attempts`: a dead letter already has that key, for its count.
             w.key("recorded_attempts")
-            AttemptJSON.write(attempts[sink] ?? [], to: &w)
+            AttemptJSON.write(d.attempts, to: &w)
             w.endObject()
         }
         w.endObject()
