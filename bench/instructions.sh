@@ -5,10 +5,12 @@
 #
 #   bench/instructions.sh [BINARY] [REQUESTS]     (default: release build, 2000)
 # Environment: FSYNC=never|always|interval (the gateway's storage.fsync, default never), PORT (18095;
-# another port lets two counts run side by side).
+# another port lets two counts run side by side), CONNS (8: the connections, each with one request
+# in flight; 64 as in W1 makes the event loop's rounds as large as under load, where a round's
+# objects are freed together and glibc's malloc works harder than with 8).
 #
 # Starts BINARY under valgrind --tool=callgrind on bench/w1.sh's configuration (file sink), sends a
-# warm-up pool, zeroes the counters, sends REQUESTS fresh W1 webhooks over 8 keep-alive connections
+# warm-up pool, zeroes the counters, sends REQUESTS fresh W1 webhooks over CONNS keep-alive connections
 # (bench/send_pool.py), dumps, and prints the total, the count per request and the malloc calls per
 # request (allocations: Swift objects, arrays and strings all come from malloc). The profile is kept
 # in bench/out/callgrind.<binary name>.out for callgrind_annotate.
@@ -33,7 +35,8 @@ cleanup() { [ -n "$VG" ] && kill "$VG" 2>/dev/null; wait 2>/dev/null || true; rm
 trap cleanup EXIT
 source "$ROOT/bench/gateway-config.sh"
 write_config "$WORK/gateway.yaml" "$PORT" "${FSYNC:-never}" "$WORK/data"
-valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" --dump-instr=no --collect-jumps=no \
+# --trace-children: `serve` re-executes itself once at start (MallocCache); count the image that serves.
+valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$WORK/cg.out" --dump-instr=no --collect-jumps=no \
   "$BIN" serve --config "$WORK/gateway.yaml" 2>"$WORK/valgrind.log" &
 VG=$!
 wait_port "$PORT" 60   # valgrind starts slowly
@@ -41,7 +44,7 @@ python3 "$BENCH/gen_pool.py" --count "$N" --out "$WORK/warm.pool" >/dev/null 2>&
 python3 "$ROOT/bench/send_pool.py" "$WORK/warm.pool" "$PORT" 8 >/dev/null
 callgrind_control -z "$VG" >/dev/null 2>&1
 python3 "$BENCH/gen_pool.py" --count "$N" --out "$WORK/measured.pool" >/dev/null 2>&1
-RESULT="$(python3 "$ROOT/bench/send_pool.py" "$WORK/measured.pool" "$PORT" 8)"
+RESULT="$(python3 "$ROOT/bench/send_pool.py" "$WORK/measured.pool" "$PORT" "${CONNS:-8}")"
 sleep 2   # let delivery write the file sink's lines: part of the work being counted
 callgrind_control -d "$VG" >/dev/null 2>&1
 sleep 1

@@ -7,5 +7,8 @@ import GatewayRuntime
 import Glibc
 #endif
 
-let code = CLI.run(Array(CommandLine.arguments.dropFirst()))
+let arguments = Array(CommandLine.arguments.dropFirst())
+// Before anything else: it may replace this process image (see MallocCache).
+if arguments.first == "serve" { MallocCache.enlargeByReexecuting() }
+let code = CLI.run(arguments)
 exit(code.rawValue)
