@@ -161,6 +161,20 @@ public struct JSONDocument: Sendable {
         return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[t.start..<(t.start + t.size)])) }
     }
 
+    /// The text of a scalar: a string decoded, a number's literal, `true` or `false`; nil for null,
+    /// arrays and objects. What a caller that wants text would take out of `value(at:)`, without
+    /// building the `JSONValue` first.
+    public func scalarText(_ node: Node) -> String? {
+        let t = tokens[node]
+        switch t.kind {
+        case .string: return string(node)
+        case .number: return text(t)
+        case .true: return "true"
+        case .false: return "false"
+        case .null, .array, .object: return nil
+        }
+    }
+
     /// The value at `node` as a `JSONValue` (its whole subtree).
     public func value(at node: Node) -> JSONValue {
         let t = tokens[node]

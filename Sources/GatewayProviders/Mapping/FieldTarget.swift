@@ -78,6 +78,28 @@ struct FieldSet: Sendable {
         set { slots[target.ordinal] = newValue }
     }
 
+    // Per request, rules are read through these: each matches the rule in place and copies out
+    // only what it needs, where `self[target]` copied the whole optional rule (an outlined switch
+    // retaining every payload) for each of the ~18 targets a mapping looks at.
+
+    /// The expression of a `value` rule.
+    func expression(_ target: FieldTarget) -> MappingExpression? {
+        if case .value(let e)? = slots[target.ordinal] { return e }
+        return nil
+    }
+
+    /// The expression and format of a `time` rule.
+    func time(_ target: FieldTarget) -> (MappingExpression, TimeFormat)? {
+        if case .time(let e, let format)? = slots[target.ordinal] { return (e, format) }
+        return nil
+    }
+
+    /// The items and sub-fields of an `each` rule.
+    func each(_ target: FieldTarget) -> (items: MappingExpression, fields: [String: MappingExpression])? {
+        if case .each(let items, let fields)? = slots[target.ordinal] { return (items, fields) }
+        return nil
+    }
+
     func merging(_ override: FieldSet) -> FieldSet {
         var out = self
         for (i, rule) in override.slots.enumerated() where rule != nil { out.slots[i] = rule }

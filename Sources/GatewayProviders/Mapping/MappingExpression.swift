@@ -77,23 +77,20 @@ public indirect enum MappingExpression: Sendable {
         case .constant(let v):
             return v.isNull ? nil : v
         case .header(let names):
-            for n in names { if let v = scope.headers.value(lowercased: n) { return .string(v) } }
-            return nil
+            return MappingExpression.header(names, scope).map { .string($0) }
         case .join(let items, let value, let separator):
             guard let container = items.locate(scope) else { return nil }
             let elements = scope.elements(of: container) ?? [container]
             var parts: [String] = []
             parts.reserveCapacity(elements.count)
             for e in elements {
-                if let v = value.evaluate(scope.with(element: e)), let t = MappingExpression.text(v), !t.isEmpty {
-                    parts.append(t)
-                }
+                if let t = value.text(scope.with(element: e)), !t.isEmpty { parts.append(t) }
             }
             return parts.isEmpty ? nil : .string(parts.joined(separator: separator))
         case .concat(let parts):
             var out = ""
             for p in parts {
-                guard let v = p.evaluate(scope), let t = MappingExpression.text(v) else { return nil }
+                guard let t = p.text(scope) else { return nil }
                 out += t
             }
             return .string(out)
@@ -105,13 +102,38 @@ public indirect enum MappingExpression: Sendable {
         }
     }
 
+    /// `evaluate` as text (`text(_:)` of the value), without building a `JSONValue` for what is
+    /// in the document: most fields a mapping fills are text (event name, session id, status),
+    /// and the value was built only to be taken apart again.
+    func text(_ scope: Scope) -> String? {
+        switch self {
+        case .path, .coalesce:
+            switch locate(scope) {
+            case .node(let n)?: return scope.document.scalarText(n)
+            case .value(let v)?: return MappingExpression.text(v)
+            case nil: return nil
+            }
+        case .header(let names):
+            return MappingExpression.header(names, scope)
+        default:
+            return evaluate(scope).flatMap(MappingExpression.text)
+        }
+    }
+
+    /// The first of the request headers `names` present.
+    private static func header(_ names: [String], _ scope: Scope) -> String? {
+        for n in names { if let v = scope.headers.value(lowercased: n) { return v } }
+        return nil
+    }
+
     /// Where the value is, without building it when it is in the document (a path); nil when
     /// absent or null, like `evaluate`.
     func locate(_ scope: Scope) -> Scope.Element? {
         if case .coalesce(let options) = self {
             // The operands are located rather than evaluated, so a list of paths (the usual
             // coalesce) builds no value either; the first present one wins, as in `evaluate`.
-            for o in options { if let found = o.locate(scope) { return found } }
+            // By index: `for o in options` retained the array and each operand.
+            for i in options.indices { if let found = options[i].locate(scope) { return found } }
             return nil
         }
         guard case .path(let p) = self else { return evaluate(scope).map { .value($0) } }

@@ -48,12 +48,12 @@ public struct MappingNormalizer: Normalizer {
 
     public func normalize(_ document: JSONDocument, webhook: InboundWebhook, source: String) throws(NormalizationError) -> MeetingEvent {
         let scope = MappingExpression.Scope(document: document, headers: webhook.headers)
-        let name = eventName.evaluate(scope).flatMap(MappingExpression.text) ?? ""
+        let name = eventName.text(scope) ?? ""
         let rule = rule(for: name)
         let type: EventType
         switch rule.type {
         case .fixed(let t): type = t
-        case .computed(let e): type = e.evaluate(scope).flatMap(MappingExpression.text).flatMap(EventType.init(rawValue:)) ?? .unknown
+        case .computed(let e): type = e.text(scope).flatMap(EventType.init(rawValue:)) ?? .unknown
         }
         var event = MeetingEvent(type: type, provider: provider, source: source, providerEvent: name, receivedAt: webhook.receivedAt)
         apply(rule.fields, kind: rule.sessionKind, scope: scope, to: &event)
@@ -61,38 +61,30 @@ public struct MappingNormalizer: Normalizer {
     }
 
     private func apply(_ fields: FieldSet, kind: MeetingEvent.SessionKind, scope: MappingExpression.Scope, to event: inout MeetingEvent) {
-        func text(_ t: FieldTarget) -> String? {
-            guard case .value(let e)? = fields[t], let v = e.evaluate(scope) else { return nil }
-            return MappingExpression.text(v)
-        }
-        func json(_ t: FieldTarget) -> JSONValue? {
-            guard case .value(let e)? = fields[t] else { return nil }
-            return e.evaluate(scope)
-        }
+        func text(_ t: FieldTarget) -> String? { fields.expression(t)?.text(scope) }
+        func json(_ t: FieldTarget) -> JSONValue? { fields.expression(t)?.evaluate(scope) }
         if let id = text(.sessionID), !id.isEmpty { event.session = .init(id: id, kind: kind) }
         let code = text(.statusCode), sub = text(.statusSubCode), message = text(.statusMessage)
         if code != nil || sub != nil || message != nil { event.status = .init(code: code, subCode: sub, message: message) }
-        if case .time(let e, let format)? = fields[.occurredAt], let found = e.locate(scope) {
+        if let (e, format) = fields.time(.occurredAt), let found = e.locate(scope) {
             event.occurredAt = TimeConversion.timestamp(from: found, in: scope.document, format: format)
         }
         event.providerEventID = text(.providerEventID)
-        if case .each(let items, let sub)? = fields[.participants] {
+        if let (items, sub) = fields.each(.participants) {
             let list = Self.elements(items, scope).map { el in
                 let s = scope.with(element: el)
                 return MeetingEvent.Participant(
-                    id: sub["id"]?.evaluate(s).flatMap(MappingExpression.text),
-                    name: sub["name"]?.evaluate(s).flatMap(MappingExpression.text),
-                    role: sub["role"]?.evaluate(s).flatMap(MappingExpression.text))
+                    id: sub["id"]?.text(s), name: sub["name"]?.text(s), role: sub["role"]?.text(s))
             }
             if !list.isEmpty { event.participants = list }
         }
         var transcript = MeetingEvent.Transcript(text: text(.transcriptText), url: text(.transcriptURL))
         if let f = json(.transcriptIsFinal) { transcript.isFinal = f.boolValue }
-        if case .each(let items, let sub)? = fields[.transcriptSegments] {
+        if let (items, sub) = fields.each(.transcriptSegments) {
             let segments: [MeetingEvent.Transcript.Segment] = Self.elements(items, scope).compactMap { el in
                 let s = scope.with(element: el)
-                guard let t = sub["text"]?.evaluate(s).flatMap(MappingExpression.text) else { return nil }
-                return .init(speaker: sub["speaker"]?.evaluate(s).flatMap(MappingExpression.text),
+                guard let t = sub["text"]?.text(s) else { return nil }
+                return .init(speaker: sub["speaker"]?.text(s),
                              start: sub["start"]?.evaluate(s).flatMap(Self.double),
                              end: sub["end"]?.evaluate(s).flatMap(Self.double), text: t)
             }
