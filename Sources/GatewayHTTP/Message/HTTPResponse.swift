@@ -16,17 +16,17 @@ public struct HTTPResponse: Sendable {
     }
 
     /// A `text/plain; charset=utf-8` response; error responses use this with a short body.
-    public static func text(_ status: Int, _ text: String, headers: HeaderFields = HeaderFields()) -> HTTPResponse {
-        var h = headers
-        h.add("content-type", "text/plain; charset=utf-8", nameIsLowercase: true)
-        return HTTPResponse(status: status, headers: h, body: Array(text.utf8))
+    /// `consuming`: the content type is added to the caller's list in place; a copy of it
+    /// (`var h = headers`) was not uniquely referenced, so the add reallocated it.
+    public static func text(_ status: Int, _ text: String, headers: consuming HeaderFields = HeaderFields()) -> HTTPResponse {
+        headers.add("content-type", "text/plain; charset=utf-8", nameIsLowercase: true)
+        return HTTPResponse(status: status, headers: headers, body: Array(text.utf8))
     }
 
-    /// An `application/json` response from already-encoded bytes.
-    public static func json(_ status: Int, _ body: [UInt8], headers: HeaderFields = HeaderFields()) -> HTTPResponse {
-        var h = headers
-        h.add("content-type", "application/json", nameIsLowercase: true)
-        return HTTPResponse(status: status, headers: h, body: body)
+    /// An `application/json` response from already-encoded bytes (headers consumed, as for `text`).
+    public static func json(_ status: Int, _ body: [UInt8], headers: consuming HeaderFields = HeaderFields()) -> HTTPResponse {
+        headers.add("content-type", "application/json", nameIsLowercase: true)
+        return HTTPResponse(status: status, headers: headers, body: body)
     }
 
     /// 405 with the `Allow` header RFC 9110 §15.5.6 requires.
