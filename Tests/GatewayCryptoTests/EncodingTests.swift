@@ -43,6 +43,22 @@ import Testing
     @Test(arguments: ["Z", "Zg=", "Zg===", "Z===", "====", "Zm9v YmFy", "Zm9v\nYmFy", "Zm9v*mFy", "Zg==Zg==", "=Zg=", "Zm9vY", "é"])
     func rejectsGarbage(_ text: String) {
         #expect(Base64.decode(text) == nil)
+        #expect(decodeIntoBuffer(text, capacity: 64) == nil)
+    }
+
+    @Test func decodesIntoABufferOnlyWhenItFits() {
+        #expect(decodeIntoBuffer("Zm9vYmFy", capacity: 64) == Array("foobar".utf8))
+        #expect(decodeIntoBuffer("Zm9vYmFy", capacity: 6) == Array("foobar".utf8))
+        #expect(decodeIntoBuffer("Zm9vYmFy", capacity: 5) == nil)
+        #expect(decodeIntoBuffer("Zm9vYg", capacity: 4) == Array("foob".utf8))
+    }
+
+    private func decodeIntoBuffer(_ text: String, capacity: Int) -> [UInt8]? {
+        Array(text.utf8).withUnsafeBufferPointer { input in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+                Base64.decode(bytes: input, into: buffer).map { Array(buffer[..<$0]) }
+            }
+        }
     }
 }
 
@@ -55,6 +71,20 @@ import Testing
         #expect(Hex.decode("00abCDef") == [0x00, 0xAB, 0xCD, 0xEF])
         #expect(Hex.decode("") == [])
         #expect(Hex.decode("DEADbeef"[...]) == [0xDE, 0xAD, 0xBE, 0xEF])
+    }
+
+    @Test func decodesIntoABufferOnlyWhenItFits() {
+        func decode(_ text: String, capacity: Int) -> [UInt8]? {
+            Array(text.utf8).withUnsafeBufferPointer { input in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+                    Hex.decode(bytes: input, into: buffer).map { Array(buffer[..<$0]) }
+                }
+            }
+        }
+        #expect(decode("00abCDef", capacity: 4) == [0x00, 0xAB, 0xCD, 0xEF])
+        #expect(decode("00abCDef", capacity: 3) == nil)
+        #expect(decode("00abCDeg", capacity: 4) == nil)
+        #expect(decode("00a", capacity: 4) == nil)
     }
 
     @Test func roundTripsEveryByteValue() {

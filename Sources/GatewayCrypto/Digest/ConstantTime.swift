@@ -6,12 +6,12 @@ import COpenSSL
 /// secret: every MAC of one algorithm has the same length), then the contents with
 /// `CRYPTO_memcmp`, whose running time depends only on the length.
 public func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    a.withUnsafeBufferPointer { constantTimeEquals($0, b) }
+    a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in constantTimeEquals(a, b) } }
 }
 
-/// `constantTimeEquals` for a MAC held in stack memory.
-public func constantTimeEquals(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+/// `constantTimeEquals` for MACs held in stack memory (computed, and decoded from a header).
+public func constantTimeEquals(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     guard a.count == b.count else { return false }
     if a.isEmpty { return true }
-    return b.withUnsafeBytes { pb in CRYPTO_memcmp(a.baseAddress, pb.baseAddress, a.count) == 0 }
+    return CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0
 }

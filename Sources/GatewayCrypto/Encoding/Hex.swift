@@ -41,15 +41,26 @@ public enum Hex {
 
     public static func decode(bytes input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard input.count % 2 == 0 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(input.count / 2)
+        var valid = false
+        let out = [UInt8](unsafeUninitializedCapacity: input.count / 2) { buffer, initialized in
+            valid = decode(bytes: input, into: buffer) != nil
+            initialized = valid ? input.count / 2 : 0
+        }
+        return valid ? out : nil
+    }
+
+    /// Decodes into `buffer` instead of a new array (see `Base64.decode(bytes:urlSafe:into:)`).
+    /// Returns the number of bytes written, or nil for an odd length, a non-hex character, or
+    /// more bytes than `buffer` holds.
+    public static func decode(bytes input: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard input.count % 2 == 0, input.count / 2 <= buffer.count else { return nil }
         var i = 0
         while i < input.count {
             guard let hi = value(input[i]), let lo = value(input[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
+            buffer[i / 2] = hi << 4 | lo
             i += 2
         }
-        return out
+        return input.count / 2
     }
 
     /// True when every byte is a hex digit (for strict whole-header format checks).

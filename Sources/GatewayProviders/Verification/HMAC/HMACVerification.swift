@@ -106,7 +106,7 @@ public struct HMACVerification: VerificationScheme {
     }
 
     private struct ParsedHeader {
-        var candidates: [[UInt8]] = []
+        var candidates = SignatureCandidates()
         var timestamp: Range<Int>?
     }
 
@@ -152,9 +152,8 @@ public struct HMACVerification: VerificationScheme {
         return parsed
     }
 
-    private func decodeMAC(_ raw: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [UInt8]? {
-        guard let mac = encoding.decode(UnsafeBufferPointer(rebasing: raw[range])), mac.count == algorithm.outputLength else { return nil }
-        return mac
+    private func decodeMAC(_ raw: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> SignatureCandidates.MAC? {
+        SignatureCandidates.MAC(decoding: UnsafeBufferPointer(rebasing: raw[range]), encoding, length: algorithm.outputLength)
     }
 
     /// The text at UTF-8 offsets `range` of `header` (a capture of the header's patterns, which
