@@ -67,6 +67,20 @@ import Testing
         #expect(o.requests.map { String(decoding: $0.body, as: UTF8.self) } == ["", "ab", "cd", ""])
     }
 
+    @Test func keepsEachTargetWhenTheConnectionRepeatsOrChangesIt() {
+        // The decoder shares the previous request's target string when the bytes match.
+        let o = parse("GET /webhooks/recall HTTP/1.1\r\nHost: h\r\n\r\n"
+            + "GET /webhooks/recall HTTP/1.1\r\nHost: h\r\n\r\n"
+            + "GET /webhooks/recalL HTTP/1.1\r\nHost: h\r\n\r\n"
+            + "GET /webhooks/recall?x=1 HTTP/1.1\r\nHost: h\r\n\r\n"
+            + "GET /webhooks/recall?x=1 HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(o.errorStatus == nil)
+        #expect(o.requests.map(\.target) == ["/webhooks/recall", "/webhooks/recall", "/webhooks/recalL",
+                                             "/webhooks/recall?x=1", "/webhooks/recall?x=1"])
+        #expect(o.requests.map(\.path) == ["/webhooks/recall", "/webhooks/recall", "/webhooks/recalL",
+                                           "/webhooks/recall", "/webhooks/recall"])
+    }
+
     @Test func ignoresEmptyLinesBeforeRequestLine() {
         let o = parse("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n")
         #expect(o.errorStatus == nil)

@@ -53,6 +53,9 @@ struct HTTPRequestParser {
     private var chunkDigits = 0
     private var extensionBytes = 0
     private var trailerBytes = 0
+    /// The last request's target, for the decoder to share (short ones only: a long target
+    /// is not worth holding for the connection's life).
+    private var previousTarget = ""
 
     init(limits: HTTPParserLimits) {
         self.limits = limits
@@ -165,7 +168,9 @@ struct HTTPRequestParser {
                 lines = 0
                 let headBytes = UnsafeRawBufferPointer(rebasing: input[0..<end])
                 do throws(HTTPParseError) {
-                    let (head, framing) = try HTTPHeadDecoder.decode(headBytes, maxHeaders: limits.maxHeaders)
+                    let (head, framing) = try HTTPHeadDecoder.decode(
+                        headBytes, maxHeaders: limits.maxHeaders, previousTarget: previousTarget)
+                    if head.target.utf8.count <= 256 { previousTarget = head.target }
                     state = .awaitingBodyDecision(framing.body)
                     return (.head(head, framing), end)
                 } catch {
