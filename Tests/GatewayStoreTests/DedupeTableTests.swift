@@ -25,7 +25,7 @@ import Testing
 
     @Test func emptyKeyIsNotTheFreeSlotMarker() {
         let key = DedupeKey("")
-        #expect(DedupeKey.murmur3(UnsafeRawBufferPointer(start: nil, count: 0)) == (0, 0))
+        #expect(Murmur3.hash128(UnsafeRawBufferPointer(start: nil, count: 0)) == (0, 0))
         #expect(key.high == 0 && key.low == 1)
         // So the table can hold it: stored, found, and not mistaken for a free slot.
         var table = DedupeTable()

@@ -99,9 +99,12 @@ struct DeliveryQueue {
     /// (`<provider>:<session id>`, ~45 bytes) each time made `take` cost ~4 700 instructions per
     /// webhook under W1 (`bench/instructions.sh`); now ~200.
     /// Two keys with one hash only wait for each other, which can delay but never reorder.
+    /// MurmurHash3 rather than `hashValue`: SipHash over the key was ~425 instructions per event;
+    /// a fixed hash lets a sender who knows it make two of its sessions share a partition, which
+    /// only serialises its own events.
     private func partition(of event: StoredEvent) -> Int? {
-        guard ordering == .perSession else { return nil }
-        return event.partitionKey?.hashValue
+        guard ordering == .perSession, let key = event.partitionKey else { return nil }
+        return Int(truncatingIfNeeded: key.withUTF8Bytes { Murmur3.hash128(UnsafeRawBufferPointer($0)).0 })
     }
 
     /// Whether `position` is loaded and not done (a replay need not add it again).
@@ -171,13 +174,28 @@ struct DeliveryQueue {
         var from = 0, done = 0
         for id in ids {
             guard let i = index(of: id, from: from), items[i].state != .finished else { continue }
-            release(items[i])
+            release(partition: items[i].partition)
             loadedBytes -= items[i].event.envelope.count
             items[i].state = .finished
             from = i + 1
             done += 1
         }
-        if done > 0 { items.removeAll { $0.state == .finished } }
+        if done > 0 { removeFinished() }
+    }
+
+    /// Removes the finished items, keeping the order, a run at a time from the end: a batch is
+    /// usually one run, and `removeSubrange` moves the items after it as raw memory.
+    /// `removeAll(where:)` and `swapAt` copied every item they passed (its event retained and
+    /// released).
+    private mutating func removeFinished() {
+        var end = items.count
+        while end > 0 {
+            guard items[end - 1].state == .finished else { end -= 1; continue }
+            var start = end - 1
+            while start > 0, items[start - 1].state == .finished { start -= 1 }
+            items.removeSubrange(start..<end)
+            end = start
+        }
     }
 
     /// Makes every loaded event waiting for a retry due at `now` (an operator fixed the receiver);
@@ -194,7 +212,7 @@ struct DeliveryQueue {
     /// The item goes back to waiting until `at`.
     mutating func reschedule(_ id: UInt64, attempts: Int, firstAttemptAt: Timestamp, at: Timestamp, durable: Bool) {
         guard let i = index(of: id, from: 0) else { return }
-        release(items[i])
+        release(partition: items[i].partition)
         items[i].state = .pending
         items[i].attempts = attempts
         items[i].firstAttemptAt = firstAttemptAt
@@ -205,11 +223,16 @@ struct DeliveryQueue {
     /// Where item `id` is, searching from `start` on and then before it: a batch's items are
     /// found in one walk when they come in attempt order.
     private func index(of id: UInt64, from start: Int) -> Int? {
-        items[start...].firstIndex { $0.id == id } ?? items[..<start].firstIndex { $0.id == id }
+        // Index loops reading `items[i].id` in place: `firstIndex(where:)` on a slice handed the
+        // predicate a copy of each item it passed (its event retained and released).
+        for i in start..<items.count where items[i].id == id { return i }
+        for i in 0..<min(start, items.count) where items[i].id == id { return i }
+        return nil
     }
 
-    private mutating func release(_ item: Item) {
-        if let key = item.partition { busyPartitions.remove(key) }
+    /// By the partition alone: passing the item copied it (its event retained and released).
+    private mutating func release(partition: Int?) {
+        if let partition { busyPartitions.remove(partition) }
     }
 
     /// Drops the finished prefix of the stream and returns the position the cursor may move to
