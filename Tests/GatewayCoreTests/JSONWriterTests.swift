@@ -107,6 +107,31 @@ import Testing
         #expect(b.reservedCapacity >= 10)
     }
 
+    /// Text that fits is written into the array's own storage; text that does not spills to the
+    /// buffer's memory and is copied once. Either way the array holds exactly the bytes written.
+    @Test func writesIntoTheArrayInPlaceAndSpillsPastItsCapacity() {
+        func items(_ n: Int) -> (inout JSONWriter) -> Void {
+            { w in w.beginArray(); for i in 0..<n { w.string("item \(i) é\u{1}") }; w.endArray() }
+        }
+        for (capacity, n) in [(4096, 3), (16, 3), (0, 1), (64, 1000)] {
+            var reference = JSONWriter()
+            items(n)(&reference)
+            let inPlace = JSONWriter.bytes(capacity: capacity, items(n))
+            #expect(inPlace == reference.bytes, "capacity \(capacity), \(n) items")
+        }
+        #expect(JSONWriter.bytes(capacity: 32) { _ in }.isEmpty)
+    }
+
+    @Test func byteBufferArrayTakesABufferOfItsOwn() {
+        let bytes = ByteBuffer.array(capacity: 64) { lent in
+            _ = consume lent
+            var own = ByteBuffer(capacity: 4)
+            own.append(utf8: "own")
+            return own
+        }
+        #expect(bytes == Array("own".utf8))
+    }
+
     @Test func writesNumbersInShortestValidForms() {
         #expect(text { $0.double(1.33) } == "1.33")
         #expect(text { $0.double(2) } == "2")

@@ -6,20 +6,48 @@
 public struct ByteBuffer: ~Copyable, @unchecked Sendable {
     // Noncopyable, so the memory has exactly one owner: an append is a capacity check and a copy,
     // with no copy-on-write uniqueness test (one runtime call per append, ~150 per webhook), and
-    // the memory is a plain allocation freed by `deinit`.
+    // the memory is a plain allocation freed by `deinit` (or an array's storage, lent for the
+    // length of `array(capacity:_:)`, which the array frees).
     //
     // Why `@unchecked Sendable` is safe: the memory is reachable only through this value, which
     // cannot be copied, so no two threads ever hold it.
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     public private(set) var count = 0
+    /// True while `base` is an array's storage lent by `array(capacity:_:)`: the array frees it.
+    private var borrowed = false
 
     public init(capacity: Int = 256) {
         self.capacity = max(16, capacity)
         base = .allocate(capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    private init(borrowing storage: UnsafeMutableBufferPointer<UInt8>) {
+        base = storage.baseAddress!
+        capacity = storage.count
+        borrowed = true
+    }
+
+    deinit { if !borrowed { base.deallocate() } }
+
+    /// An array written by `write` straight into its own storage, sized `capacity`: no second
+    /// allocation and copy for `array` (the envelope is over 1 KiB, where glibc's malloc takes its
+    /// slow path). Bytes past `capacity` spill to the buffer's own memory, then cost one copy (and
+    /// the unused array).
+    /// `write` must return the buffer it was given (or one of its own) and keep no other.
+    public static func array(capacity: Int, _ write: (consuming ByteBuffer) -> ByteBuffer) -> [UInt8] {
+        var spilled: [UInt8]?
+        let inPlace = [UInt8](unsafeUninitializedCapacity: max(16, capacity)) { storage, initialized in
+            let buffer = write(ByteBuffer(borrowing: storage))
+            if buffer.borrowed {
+                precondition(buffer.base == storage.baseAddress, "ByteBuffer.array: not the buffer it lent")
+                initialized = buffer.count
+            } else {
+                spilled = buffer.array
+            }
+        }
+        return spilled ?? inPlace
+    }
 
     /// Bytes it can hold before it must grow.
     public var reservedCapacity: Int { capacity }
@@ -46,7 +74,7 @@ public struct ByteBuffer: ~Copyable, @unchecked Sendable {
         let newCapacity = max(count + n, capacity * 2)
         let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         fresh.update(from: base, count: count)
-        base.deallocate()
+        if borrowed { borrowed = false } else { base.deallocate() }
         base = fresh
         capacity = newCapacity
     }

@@ -12,8 +12,20 @@ public struct JSONWriter: ~Copyable, Sendable {
         out = ByteBuffer(capacity: capacity)
     }
 
+    private init(_ out: consuming ByteBuffer) { self.out = out }
+
     /// The JSON text written so far.
     public var bytes: [UInt8] { out.array }
+
+    /// The JSON text `write` writes, straight into the returned array's storage (see
+    /// `ByteBuffer.array`): for text of `capacity` bytes or fewer, one allocation and no copy.
+    public static func bytes(capacity: Int, _ write: (inout JSONWriter) -> Void) -> [UInt8] {
+        ByteBuffer.array(capacity: capacity) { out in
+            var w = JSONWriter(out)
+            write(&w)
+            return w.out
+        }
+    }
 
     // MARK: structure
 

@@ -12,28 +12,29 @@ public enum EventEnvelope {
     public static func write(_ event: MeetingEvent, id: String, partitionKey: String?, raw: [UInt8]?,
                              traceparent: String? = nil) -> [UInt8] {
         // A W1 status event's envelope is ~1 050 bytes before the raw body (measured): size once,
-        // never regrow. A growth was one more allocation past glibc's 1 KiB per-thread cache and a
-        // copy of the whole envelope, per webhook.
-        var w = JSONWriter(capacity: 1280 + (raw?.count ?? 0))
+        // never regrow, and write it straight into the returned array. A growth was one more
+        // allocation past glibc's 1 KiB per-thread cache and a copy of the whole envelope; so was
+        // a ByteBuffer copied out to an array afterwards.
         let times = Times(event)
-        w.beginObject()
-        w.member("specversion", specVersion as String?)
-        w.member("id", id as String?)
-        w.member("source", "/sources/" + event.source as String?)
-        w.member("type", event.type.rawValue as String?)
-        if let s = event.session { w.member("subject", s.id as String?) }
-        w.key("time"); w.timestamp(times.occurred ?? times.received)
-        w.member("datacontenttype", "application/json" as String?)
-        w.member("dataschema", MeetingEvent.schemaID as String?)
-        if let partitionKey { w.member("partitionkey", partitionKey as String?) }
-        w.member("provider", event.provider as String?)
-        w.member("providerevent", event.providerEvent as String?)
-        w.key("recordedtime"); w.timestamp(times.received)
-        if let traceparent { w.member("traceparent", traceparent as String?) }
-        w.key("data")
-        writeData(event, raw: raw, times: times, to: &w)
-        w.endObject()
-        return w.bytes
+        return JSONWriter.bytes(capacity: 1280 + (raw?.count ?? 0)) { w in
+            w.beginObject()
+            w.member("specversion", specVersion as String?)
+            w.member("id", id as String?)
+            w.member("source", "/sources/" + event.source as String?)
+            w.member("type", event.type.rawValue as String?)
+            if let s = event.session { w.member("subject", s.id as String?) }
+            w.key("time"); w.timestamp(times.occurred ?? times.received)
+            w.member("datacontenttype", "application/json" as String?)
+            w.member("dataschema", MeetingEvent.schemaID as String?)
+            if let partitionKey { w.member("partitionkey", partitionKey as String?) }
+            w.member("provider", event.provider as String?)
+            w.member("providerevent", event.providerEvent as String?)
+            w.key("recordedtime"); w.timestamp(times.received)
+            if let traceparent { w.member("traceparent", traceparent as String?) }
+            w.key("data")
+            writeData(event, raw: raw, times: times, to: &w)
+            w.endObject()
+        }
     }
 
     /// The `data` object.
