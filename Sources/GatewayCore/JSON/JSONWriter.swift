@@ -104,7 +104,9 @@ public struct JSONWriter: ~Copyable, Sendable {
 
     /// Splices bytes that already form one valid JSON value (e.g. a verified webhook body that was
     /// just parsed). Not re-validated: the caller owns that guarantee.
-    public mutating func appendRaw(_ raw: [UInt8]) { separator(); out.append(raw); needsComma = true }
+    public mutating func appendRaw(_ raw: [UInt8]) { raw.withUnsafeBufferPointer { appendRaw($0) } }
+
+    public mutating func appendRaw(_ raw: UnsafeBufferPointer<UInt8>) { separator(); out.append(raw); needsComma = true }
 
     /// A quoted RFC 3339 timestamp (see `Timestamp.rfc3339(fractionDigits:)`).
     public mutating func timestamp(_ t: Timestamp, fractionDigits: Int? = 3) {

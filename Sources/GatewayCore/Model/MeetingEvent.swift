@@ -20,7 +20,14 @@ public struct MeetingEvent: Sendable, Equatable {
     public var media: Media?
     public var summary: Summary?
     public var analysis: JSONValue?
-    public var metadata: JSONValue?
+    /// The customer's pass-through object (Recall `bot.metadata`, Retell `metadata`).
+    public var metadata: JSONValue? {
+        get { passThroughMetadata?.value }
+        set { passThroughMetadata = newValue.map(PassThroughJSON.init) }
+    }
+    /// `metadata` as it is kept: the payload's own text when the mapping copied it unchanged,
+    /// which the envelope writes without building the value.
+    public var passThroughMetadata: PassThroughJSON?
     /// Set when a late event arrives after the session reached a later state (it is still forwarded).
     public var stale: Bool?
     /// Vendor fields the schema has no place for but the mapping chose to keep.

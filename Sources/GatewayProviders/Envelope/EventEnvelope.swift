@@ -92,7 +92,7 @@ public enum EventEnvelope {
             w.beginObject(); w.member("short", s.short); w.member("long", s.long); w.endObject()
         } else { w.null() }
         w.member("analysis", event.analysis)
-        w.member("metadata", event.metadata)
+        w.member("metadata", event.passThroughMetadata)
         if let stale = event.stale { w.member("stale", stale as Bool?) }
         if let ext = event.extensions { w.member("extensions", JSONValue.object(ext) as JSONValue?) }
         if let raw { w.key("raw"); w.appendRaw(raw) }

@@ -96,7 +96,12 @@ public struct MappingNormalizer: Normalizer {
         let summary = MeetingEvent.Summary(short: text(.summaryShort), long: text(.summaryLong))
         if summary != MeetingEvent.Summary() { event.summary = summary }
         event.analysis = json(.analysis)
-        event.metadata = json(.metadata)
+        // Located, not evaluated: a path's value can stay the payload's text (PassThroughJSON).
+        event.passThroughMetadata = switch fields.expression(.metadata)?.locate(scope) {
+        case .node(let n)?: PassThroughJSON(scope.document, at: n)
+        case .value(let v)?: PassThroughJSON(v)
+        case nil: nil
+        }
         if !fields.extensions.isEmpty {
             var ext = JSONObject()
             for (name, e) in fields.extensions { if let v = e.evaluate(scope) { ext.members.append((name, v)) } }
