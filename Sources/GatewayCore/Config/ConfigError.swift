@@ -28,6 +28,9 @@ public final class ConfigDiagnostics {
     public private(set) var warnings: [ConfigError] = []
     /// How `${env:…}` and `${file:…}` references are resolved while decoding.
     public let secretResolver: SecretResolver
+    /// Every value `secret(_:context:)` resolved, in order (nil where it failed): what a decoder
+    /// read, for a caller that must notice a secret changing under an unchanged reference.
+    public internal(set) var resolvedSecrets: [SecretValue?] = []
 
     public init(secretResolver: SecretResolver = .process) { self.secretResolver = secretResolver }
 

@@ -118,6 +118,8 @@ extension ConfigDiagnostics {
             error("\(context) must be a secret reference such as ${env:NAME}, found \(node.kindDescription)", at: node.location)
             return nil
         }
-        return secretResolver.resolve(text, context: context, at: node.location, diagnostics: self)
+        let value = secretResolver.resolve(text, context: context, at: node.location, diagnostics: self)
+        resolvedSecrets.append(value)
+        return value
     }
 }

@@ -8,9 +8,9 @@ import GatewayDelivery
 struct SinkSetup: Sendable {
     let envelope: SinkEnvelope
     let configured: ConfiguredSink
-    /// What the secret references in the sink's keys (`${env:…}`, `${file:…}`) resolved to when it
-    /// was built: a reload restarts a sink whose YAML reads the same but whose secret changed (a
-    /// rotated key file). Compared, never printed.
+    /// What the sink's plugin resolved its secrets (`${env:…}`, `${file:…}`) to when it was built,
+    /// read once, by the plugin: a reload restarts a sink whose YAML reads the same but whose
+    /// secret changed (a rotated key file). Compared, never printed.
     let secretValues: [SecretValue?]
 
     /// A one-line description for `check` (type-specific keys are the plugin's; the envelope's are ours).
@@ -33,6 +33,7 @@ struct SinkSetup: Sendable {
             let context = SinkContext(
                 name: e.name, concurrency: e.concurrency, onClientError: e.retry.policy.onClientError,
                 logger: logger.with("sink", e.name))
+            let secretsBefore = diagnostics.resolvedSecrets.count
             guard let sink = registry.makeSink(type: e.type, typeLocation: e.typeLocation,
                                                reader: e.reader(diagnostics: diagnostics), context: context) else { return nil }
             let filter = EventFilter(providers: e.filter.providers, sources: e.filter.sources,
@@ -40,20 +41,7 @@ struct SinkSetup: Sendable {
             let ordering: ConfiguredSink.Ordering = e.ordering == .none ? .none : .perSession
             return SinkSetup(envelope: e, configured: ConfiguredSink(
                 sink: sink, filter: filter, retry: e.retry.policy, ordering: ordering, concurrency: e.concurrency),
-                secretValues: secretValues(in: e.node, resolver: diagnostics.secretResolver))
-        }
-    }
-
-    /// Every scalar of `node` written as a secret reference, resolved (problems were reported when
-    /// the plugin decoded it: here they only make the value nil).
-    private static func secretValues(in node: ConfigNode, resolver: SecretResolver) -> [SecretValue?] {
-        switch node.value {
-        case .scalar(let text, _):
-            guard text.hasPrefix("${"), text.hasSuffix("}") else { return [] }
-            return [resolver.resolve(text, context: "", at: node.location, diagnostics: ConfigDiagnostics(secretResolver: resolver))]
-        case .sequence(let items): return items.flatMap { secretValues(in: $0, resolver: resolver) }
-        case .mapping(let pairs): return pairs.flatMap { secretValues(in: $0.value, resolver: resolver) }
-        case .null: return []
+                secretValues: Array(diagnostics.resolvedSecrets[secretsBefore...]))
         }
     }
 }
