@@ -49,20 +49,20 @@ public final class DeliveryMetrics: Sendable {
         }
     }
 
+    /// One outcome of each kind, for its `label`: the children `children(sink:)` makes and
+    /// `remove(sink:)` drops.
+    private static let outcomes: [DeliveryOutcome] = [.delivered(status: nil), .retry(reason: "", after: nil), .permanent(reason: ""), .gone(reason: "")]
+
     func children(sink: String) -> SinkChildren {
-        func attempts(_ outcome: DeliveryOutcome) -> Counter { self.attempts.labels(sink, outcome.label) }
-        return SinkChildren(
-            delivered: attempts(.delivered(status: nil)), retry: attempts(.retry(reason: "", after: nil)),
-            permanent: attempts(.permanent(reason: "")), gone: attempts(.gone(reason: "")),
-            duration: duration.labels(sink), deadLettered: deadLettered.labels(sink))
+        let counters = Self.outcomes.map { attempts.labels(sink, $0.label) }
+        return SinkChildren(delivered: counters[0], retry: counters[1], permanent: counters[2], gone: counters[3],
+                            duration: duration.labels(sink), deadLettered: deadLettered.labels(sink))
     }
 
     /// Drops a removed sink's counters: a sink the configuration no longer names exports nothing,
     /// as after a restart (its gauges already went with its status). Named again, it counts from 0.
     func remove(sink: String) {
-        for outcome in [DeliveryOutcome.delivered(status: nil), .retry(reason: "", after: nil), .permanent(reason: ""), .gone(reason: "")] {
-            attempts.remove([sink, outcome.label])
-        }
+        for outcome in Self.outcomes { attempts.remove([sink, outcome.label]) }
         duration.remove([sink])
         deadLettered.remove([sink])
     }

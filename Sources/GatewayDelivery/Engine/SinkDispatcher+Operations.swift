@@ -76,7 +76,6 @@ extension SinkDispatcher {
             return count
         }
         if count > 0 { doorbell.ring() }
-        logger.info("retries made due now by an operator", [("retries", String(count))])
         return count
     }
 

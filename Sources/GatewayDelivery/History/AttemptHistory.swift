@@ -42,7 +42,7 @@ final class AttemptHistory: Sendable {
     func newest(_ limit: Int) -> [AttemptRecord] {
         ring.withLock { r in
             let count = r.records.count
-            return (0..<min(max(0, limit), count)).map { k in r.records[(r.next - 1 - k + 2 * count) % count] }
+            return (0..<min(max(0, limit), count)).map { k in r.records[(r.next - 1 - k + count) % count] }
         }
     }
 
@@ -50,7 +50,11 @@ final class AttemptHistory: Sendable {
     func records(at position: JournalPosition) -> [AttemptRecord] {
         ring.withLock { r in
             let count = r.records.count
-            return (0..<count).map { k in (r.next + k) % count }.filter { r.records[$0].position == position }.map { r.records[$0] }
+            var found: [AttemptRecord] = []
+            for k in 0..<count where r.records[(r.next + k) % count].position == position {
+                found.append(r.records[(r.next + k) % count])
+            }
+            return found
         }
     }
 }

@@ -98,8 +98,7 @@ extension AdminHandler {
         var limit = 100
         for (key, value) in head.query {
             guard key == "limit" else { throw AdminError.status(400, "unknown query parameter '\(key)' (limit)") }
-            guard let n = Int(value), (1...1000).contains(n) else { throw AdminError.status(400, "limit must be 1 to 1000") }
-            limit = n
+            limit = try EventQuery.limit(value)
         }
         return limit
     }

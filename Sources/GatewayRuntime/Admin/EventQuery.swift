@@ -16,6 +16,12 @@ struct EventQuery {
     var limit = 100
     var after: JournalPosition?
 
+    /// A `limit` parameter: 1 to 1000 (the event list's and the attempt list's).
+    static func limit(_ value: String) throws -> Int {
+        guard let n = Int(value), (1...1000).contains(n) else { throw AdminError.status(400, "limit must be 1 to 1000") }
+        return n
+    }
+
     init(_ head: HTTPRequestHead) throws {
         for (key, value) in head.query {
             switch key {
@@ -24,9 +30,7 @@ struct EventQuery {
             case "type": types.append(value)
             case "session": session = value
             case "source": source = value
-            case "limit":
-                guard let n = Int(value), (1...1000).contains(n) else { throw AdminError.status(400, "limit must be 1 to 1000") }
-                limit = n
+            case "limit": limit = try Self.limit(value)
             case "after":
                 guard let p = JournalPosition(parsing: value) else { throw AdminError.status(400, "after must be a position such as 1:4096") }
                 after = p
