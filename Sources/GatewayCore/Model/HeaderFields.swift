@@ -61,11 +61,7 @@ public struct HeaderFields: Sendable, Equatable, Sequence {
     /// what `==` would decide.
     private static func sameName(_ a: String, _ b: String, count: Int) -> Bool {
         guard count > 15 else { return a == b }
-        let same = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y in sameWords(x.baseAddress!, y.baseAddress!, count: count) }
-        }
-        // Only strings without contiguous UTF-8 (bridged, never on Linux) take `==`.
-        return (same ?? nil) ?? (a == b)
+        return a.withUTF8Bytes { x in b.withUTF8Bytes { y in sameWords(x.baseAddress!, y.baseAddress!, count: count) } }
     }
 
     /// Byte equality of `count` (at least 8) bytes, eight at a time, the last word overlapping the
