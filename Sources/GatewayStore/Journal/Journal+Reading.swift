@@ -90,7 +90,7 @@ extension Journal {
     func startOfSegments(modifiedSince time: Timestamp) -> JournalPosition {
         let (numbers, end) = shared.withLock { s in (s.segments.map(\.number), s.end) }
         for number in numbers {
-            let modified = (try? FileSystem.status(directory + "/" + SegmentFile.name(number)))?.modified ?? .max
+            let modified = (try? FileSystem.status(SegmentFile.path(number, in: directory)))?.modified ?? .max
             if modified >= time.nanoseconds { return JournalPosition(segment: number, offset: SegmentFile.headerSize) }
         }
         return end

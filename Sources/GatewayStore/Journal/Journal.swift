@@ -172,7 +172,7 @@ public final class Journal: Sendable {
         let candidates = shared.withLock { s in s.segments.dropLast().filter { $0.number < position.segment } }
         var removed: [UInt64] = []
         for segment in candidates {
-            let path = directory + "/" + SegmentFile.name(segment.number)
+            let path = SegmentFile.path(segment.number, in: directory)
             do {
                 guard try FileSystem.status(path).modified < olderThan.nanoseconds else { continue }
                 try FileSystem.remove(path)

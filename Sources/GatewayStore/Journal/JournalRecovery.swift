@@ -25,12 +25,12 @@ enum JournalRecovery {
         let numbers = names.compactMap(SegmentFile.number(of:)).sorted()
         var segments: [SegmentInfo] = []
         for number in numbers.dropLast() {
-            let size = try FileSystem.status(directory + "/" + SegmentFile.name(number)).size
+            let size = try FileSystem.status(SegmentFile.path(number, in: directory)).size
             segments.append(SegmentInfo(number: number, committed: size))
         }
         var active: FileDescriptor?
         if let number = numbers.last {
-            let path = directory + "/" + SegmentFile.name(number)
+            let path = SegmentFile.path(number, in: directory)
             let file = try FileDescriptor(path: path, flags: O_RDWR)
             let size = try file.size()
             if size < SegmentFile.headerSize {

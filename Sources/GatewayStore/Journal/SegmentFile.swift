@@ -17,6 +17,9 @@ enum SegmentFile {
         return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + suffix
     }
 
+    /// The segment's file in the journal's `directory`.
+    static func path(_ number: UInt64, in directory: String) -> String { directory + "/" + name(number) }
+
     /// The segment number of a file name, or nil for anything else in the directory.
     static func number(of name: String) -> UInt64? {
         guard name.hasSuffix(suffix), name.utf8.count == 20 + suffix.utf8.count else { return nil }

@@ -26,7 +26,7 @@ final class SegmentFileCache: Sendable {
     /// for a file whose header does not match its name, `.io` if it cannot be opened.
     func file(_ number: UInt64) throws(StoreError) -> FileDescriptor {
         if let f = cache.withLock({ $0.files[number] }) { return f }
-        let f = try FileDescriptor(path: directory + "/" + SegmentFile.name(number), flags: O_RDONLY)
+        let f = try FileDescriptor(path: SegmentFile.path(number, in: directory), flags: O_RDONLY)
         guard try f.read(count: Int(SegmentFile.headerSize), at: 0) == SegmentFile.header(number) else {
             throw StoreError.corrupt(segment: number, offset: 0, reason: "bad segment header")
         }

@@ -56,7 +56,7 @@ final class SegmentPreparer: Sendable {
         self.logger = logger
     }
 
-    private func sparePath(_ number: UInt64) -> String { directory + "/" + SegmentFile.name(number) + SegmentPreparer.suffix }
+    private func sparePath(_ number: UInt64) -> String { SegmentFile.path(number, in: directory) + SegmentPreparer.suffix }
 
     /// Starts writing the spare for segment `number` in the background, unless a spare is already
     /// ready or being written.
@@ -156,7 +156,7 @@ final class SegmentPreparer: Sendable {
             try? FileSystem.remove(sparePath(ready))
             return nil
         }
-        let path = directory + "/" + SegmentFile.name(number)
+        let path = SegmentFile.path(number, in: directory)
         do {
             try FileSystem.rename(sparePath(number), to: path)
         } catch {
