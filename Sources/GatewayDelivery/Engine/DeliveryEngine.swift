@@ -228,7 +228,8 @@ public final class DeliveryEngine: Sendable {
     /// Where one journal record stands at one sink, and the attempts its history holds for it.
     public struct RecordDelivery: Sendable {
         public let sink: String
-        public let state: SinkState.RecordState
+        /// nil when the sink's filter does not take the event, so it is never delivered there.
+        public let state: SinkState.RecordState?
         /// Oldest first (`AttemptHistory`); empty when none are recorded.
         public let attempts: [AttemptRecord]
     }

@@ -28,8 +28,9 @@ extension SinkDispatcher {
     /// flush interval ahead of the durable one, so it decides; it is read before the state because
     /// whatever it has passed is in the store by then (a dead letter is written before its event
     /// finishes). Past the cursor, the loaded stream knows what is already delivered (other
-    /// sessions' events behind one that is retrying), and the filter what never will be.
-    func state(of position: JournalPosition, event: StoredEvent) -> SinkState.RecordState {
+    /// sessions' events behind one that is retrying), and the filter what never will be: nil when
+    /// it does not take the event.
+    func state(of position: JournalPosition, event: StoredEvent) -> SinkState.RecordState? {
         let (acknowledged, finished) = shared.withLock { s in
             (s.cursor, position >= s.cursor && s.queue.finishedPastCursor(s.cursor).contains(position))
         }
@@ -39,7 +40,7 @@ extension SinkDispatcher {
         // A dead letter, or a record queued again by an operator, is what it says.
         if case .deadLetter = stored { return stored }
         if state.requeued.contains(position) { return stored }
-        if !configured.filter.matches(event) { return .filtered }
+        if !configured.filter.matches(event) { return nil }
         return stored == .pending && finished ? .done : stored
     }
 

@@ -85,13 +85,13 @@ struct EventBrowser {
             w.key(escaping: d.sink)
             w.beginObject()
             switch d.state {
-            case .done:
+            case .done?:
                 w.member("state", "done")
-            case .pending:
+            case .pending?:
                 w.member("state", "pending")
-            case .filtered:
+            case nil:
                 w.member("state", "filtered")
-            case .deadLetter(let letter):
+            case .deadLetter(let letter)?:
                 w.member("state", "dead_letter")
                 w.member("attempts", Double(letter.attempts))
                 w.member("last_status", letter.lastStatus.map(Double.init))

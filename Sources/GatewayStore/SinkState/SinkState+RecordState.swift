@@ -10,9 +10,6 @@ extension SinkState {
         /// Still to be delivered: not reached yet, retrying, or queued again.
         case pending
         case deadLetter(DeadLetter)
-        /// The sink's filter does not take the event, so it is never delivered there. Only the
-        /// dispatcher, which knows the filter, answers this; `state(of:)` never does.
-        case filtered
     }
 
     /// The state of the record at `position`. Behind the cursor a dropped dead letter cannot be
