@@ -54,11 +54,9 @@ public final class DeliveryEngine: Sendable {
         self.metrics = metrics
         self.clock = clock
         self.options = options
-        try Self.checkNames(sinks.map(\.name))
-        let prepared = try Self.prepare(sinks, running: [], journal: journal, storageDirectory: storageDirectory, logger: logger)
         dispatchers = Mutex([])
-        let built = prepared.map { makeDispatcher($0.configured, store: $0.store!, history: nil) }
-        dispatchers.withLock { $0 = built }
+        // What a reload adding every sink to an empty engine does.
+        _ = try apply(sinks.map { .run($0) }, started: false)
         // Weak: the journal may outlive the engine (a test runs a second one over it after a
         // simulated crash) and must not keep it alive.
         journal.onCommit { [weak self] in
@@ -123,11 +121,17 @@ public final class DeliveryEngine: Sendable {
         try lifecycle.withLock { s throws(DeliveryError) in
             // A reload racing the shutdown changes nothing.
             guard !s.stopped else { return }
-            try apply(plan, started: s.started)
+            let (added, changed, removed) = try apply(plan, started: s.started)
+            guard !added.isEmpty || !changed.isEmpty || !removed.isEmpty else { return }
+            logger.info("sinks reconfigured", [
+                ("added", added.joined(separator: ",")), ("changed", changed.joined(separator: ",")),
+                ("removed", removed.joined(separator: ",")),
+            ])
         }
     }
 
-    private func apply(_ plan: [Plan], started: Bool) throws(DeliveryError) {
+    /// Returns the names of the sinks added, changed and removed.
+    private func apply(_ plan: [Plan], started: Bool) throws(DeliveryError) -> (added: [String], changed: [String], removed: [String]) {
         try Self.checkNames(plan.map(\.name))
         let old = dispatchers.withLock { $0 }
         let running = Dictionary(old.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -149,12 +153,8 @@ public final class DeliveryEngine: Sendable {
         dispatchers.withLock { $0 = next }
         if started { for d in successors.values { d.start() } }
         for d in removed { metrics.remove(sink: d.name) }
-        guard !toRun.isEmpty || !removed.isEmpty else { return }
-        logger.info("sinks reconfigured", [
-            ("added", toRun.map(\.name).filter { running[$0] == nil }.joined(separator: ",")),
-            ("changed", toRun.map(\.name).filter { replaced.contains($0) }.joined(separator: ",")),
-            ("removed", removed.map(\.name).joined(separator: ",")),
-        ])
+        return (toRun.map(\.name).filter { running[$0] == nil }, toRun.map(\.name).filter { replaced.contains($0) },
+                removed.map(\.name))
     }
 
     /// `history` nil: a new sink, or one named again after a reload removed it, starts an empty one.
