@@ -271,7 +271,15 @@ public final class DeliveryEngine: Sendable {
     /// Re-enqueues the journal events matching `filter` (and the sink's own filter) that the sink
     /// already passed. Returns how many were requeued.
     public func replay(sink: String, filter: ReplayFilter) throws(DeliveryError) -> Int {
-        try operate(sink) { d throws(StoreError) in try d.replay(filter) }
+        // The scan reads the whole journal, so it runs outside the lifecycle lock (a reload or the
+        // shutdown would wait for it); it is redone under the lock only if a reload replaced the
+        // sink meanwhile, whose filter may differ.
+        let scanned = try dispatcher(sink)
+        let positions: [JournalPosition]
+        do throws(StoreError) { positions = try scanned.replayCandidates(filter) } catch { throw .storage(error) }
+        return try operate(sink) { d throws(StoreError) in
+            try d.requeue(d === scanned ? positions : d.replayCandidates(filter))
+        }
     }
 
     public func deadLetters(sink: String) throws(DeliveryError) -> [DeadLetter] {

@@ -80,14 +80,20 @@ extension SinkDispatcher {
         return count
     }
 
-    /// Requeues every journal record the stream has already passed that matches both the sink's
-    /// filter and `filter`. Records not yet passed are delivered anyway and are not counted.
-    func replay(_ filter: ReplayFilter) throws(StoreError) -> Int {
+    /// The journal records the stream has already passed that match both the sink's filter and
+    /// `filter`: what a replay requeues (records not yet passed are delivered anyway). Reads the
+    /// journal from its oldest segment.
+    func replayCandidates(_ filter: ReplayFilter) throws(StoreError) -> [JournalPosition] {
         let limit = shared.withLock { $0.readPosition }
-        var positions = try Self.matchingPositions(in: journal, before: limit, sinkFilter: configured.filter, filter: filter)
-        positions = shared.withLock { s in
+        return try Self.matchingPositions(in: journal, before: limit, sinkFilter: configured.filter, filter: filter)
+    }
+
+    /// Requeues `positions` (from `replayCandidates`) but those loaded or queued already; returns
+    /// how many.
+    func requeue(_ candidates: [JournalPosition]) throws(StoreError) -> Int {
+        let positions = shared.withLock { s in
             let queued = Set(s.requeueBacklog)
-            return positions.filter { !s.queue.isActive($0) && !queued.contains($0) }
+            return candidates.filter { !s.queue.isActive($0) && !queued.contains($0) }
         }
         guard !positions.isEmpty else { return 0 }
         try store.update(positions.map { .requeue($0) })
