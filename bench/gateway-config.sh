@@ -31,7 +31,7 @@ YAML
 # checkout's release build, built now.
 gateway_binary() {
   if [ -n "${GATEWAY_BIN:-}" ]; then echo "$GATEWAY_BIN"; return; fi
-  (cd "$ROOT" && swift build -c release --product webhook-gateway >&2)
+  make -s -C "$ROOT" release >&2   # the Makefile's flags (link-time optimisation)
   echo "$ROOT/.build/release/webhook-gateway"
 }
 

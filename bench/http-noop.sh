@@ -22,8 +22,10 @@ export WRK_CPUS=0
 SCRATCH="${SCRATCH:-$ROOT/.build-bench}"
 
 cd "$ROOT"
-swift build -c release --product http-noop-server --scratch-path "$SCRATCH" >&2
-BIN="$(swift build -c release --product http-noop-server --scratch-path "$SCRATCH" --show-bin-path)/http-noop-server"
+# Built like the gateway's release (the Makefile's RELEASE_FLAGS: link-time optimisation).
+RELEASE_FLAGS="$(make -s -C "$ROOT" release-flags)"
+swift build -c release $RELEASE_FLAGS --product http-noop-server --scratch-path "$SCRATCH" >&2
+BIN="$(swift build -c release $RELEASE_FLAGS --product http-noop-server --scratch-path "$SCRATCH" --show-bin-path)/http-noop-server"
 
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

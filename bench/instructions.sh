@@ -23,7 +23,7 @@ if ! command -v valgrind >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >&2
 fi
 if [ -z "${1:-}" ]; then
-  (cd "$ROOT" && swift build -c release --product webhook-gateway >&2)
+  make -s -C "$ROOT" release >&2   # the Makefile's flags (link-time optimisation)
   BIN="$ROOT/.build/release/webhook-gateway"
 else
   BIN="$1"
