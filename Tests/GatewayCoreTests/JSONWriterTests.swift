@@ -73,6 +73,64 @@ import Testing
         }
     }
 
+    /// The members written whole (key and value in one call) write what a key call and a value
+    /// call write, with commas where they belong.
+    @Test func writesWholeMembersLikeAKeyAndAValue() {
+        let t = RFC3339Text(Timestamp(nanoseconds: 1_731_705_121_406_000_000), fractionDigits: nil)
+        let t9 = RFC3339Text(Timestamp(nanoseconds: .max), fractionDigits: nil)
+        let raw = Array(#"{"b": 1}"#.utf8)
+        let s = text { w in
+            w.beginObject()
+            w.members(#""v":"1.0""#)
+            w.member("a", "x")
+            w.member("p", plain: "evt_abc")
+            w.member("s", prefix: "/sources/", "recall")
+            w.member("t", t)
+            w.member("t9", t9)
+            w.nullMember("n")
+            w.beginObject("o")
+            w.member("e", "")
+            w.nullMember("f")
+            w.endObject()
+            w.beginObject("empty"); w.endObject()
+            w.member("q", nil as String?)
+            raw.withUnsafeBufferPointer { w.member("raw", raw: $0) }
+            w.members(#""c":null,"d":"x""#)
+            w.endObject()
+        }
+        #expect(s == #"{"v":"1.0","a":"x","p":"evt_abc","s":"/sources/recall","t":"2024-11-15T21:12:01.406Z","t9":"2262-04-11T23:47:16.854775807Z","n":null,"o":{"e":"","f":null},"empty":{},"q":null,"raw":{"b": 1},"c":null,"d":"x"}"#)
+        #expect(text { w in w.beginArray(); w.beginObject(); w.members(#""a":1"#); w.endObject(); w.endArray() } == #"[{"a":1}]"#)
+        #expect(text { w in w.beginObject(); w.member("t", t); w.member("u", t); w.endObject() }
+            == #"{"t":"2024-11-15T21:12:01.406Z","u":"2024-11-15T21:12:01.406Z"}"#)
+    }
+
+    /// Vendor text through `member(_:_:)` and `member(_:prefix:_:)` is escaped exactly as
+    /// `string` escapes it, at every length and position (short strings are scanned as one padded
+    /// word); the result says whether it needed no escape.
+    @Test func wholeMembersEscapeVendorTextAtEveryLengthAndPosition() {
+        let specials: [String] = ["\"", "\\", "\n", "\u{0}", "\u{1F}", "\t"]
+        var texts = ["", "José", "😀", "\u{7F}", "~ /"]
+        for length in 1..<20 {
+            texts.append(String(repeating: "x", count: length))
+            for position in 0..<length {
+                for special in specials {
+                    texts.append(String(repeating: "a", count: position) + special + String(repeating: "b", count: length - position - 1))
+                }
+            }
+        }
+        for value in texts {
+            let expected = text { $0.string(value) }
+            let plain = !expected.contains("\\")
+            var reported = false
+            #expect(text { w in w.beginObject(); w.nullMember("x"); reported = w.member("k", value); w.endObject() } == #"{"x":null,"k":\#(expected)}"#)
+            #expect(reported == plain, "\(Array(value.utf8))")
+            let prefixed = "\"/p/" + expected.dropFirst()
+            #expect(text { w in w.beginObject(); reported = w.member("k", prefix: "/p/", value); w.endObject() } == #"{"k":\#(prefixed)}"#)
+            #expect(reported == plain)
+            if plain { #expect(text { w in w.beginObject(); w.member("k", plain: value); w.endObject() } == #"{"k":\#(expected)}"#) }
+        }
+    }
+
     @Test func writesTimestampsInPlaceWithCommas() {
         let t = Timestamp(nanoseconds: 1_731_705_121_406_000_000)
         let s = text { w in

@@ -41,16 +41,7 @@ public struct JSONWriter: ~Copyable, Sendable {
         assert(!UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount).contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C },
                "JSONWriter.key: a literal key must not need escaping")
         let n = key.utf8CodeUnitCount, comma = needsComma
-        out.append(maxCount: n + 4) { p in
-            var i = 0
-            if comma { p[0] = 0x2C; i = 1 }
-            p[i] = 0x22
-            // memcpy: a byte loop took 7 instructions a byte (~85 a key, 35 keys per envelope).
-            (p + i + 1).update(from: key.utf8Start, count: n)
-            p[i + n + 1] = 0x22
-            p[i + n + 2] = 0x3A
-            return i + n + 3
-        }
+        out.append(maxCount: n + 4) { JSONWriter.openKey(key, count: n, comma: comma, at: $0) }
         needsComma = false
     }
 
@@ -124,7 +115,81 @@ public struct JSONWriter: ~Copyable, Sendable {
 
     // MARK: members (key + value in one call)
 
-    public mutating func member(_ k: StaticString, _ v: String?) { key(k); if let v { string(v) } else { null() } }
+    /// `"key":"value"`: the key a literal, the value escaped as needed. When the value needs no
+    /// escape (most do not), the comma, the key with its punctuation and the quoted value go in
+    /// with one reservation: a `key` and a `string` call cost ~320 instructions, mostly per call.
+    /// Returns whether the value needed no escape, so that text written again can skip the scan
+    /// (`member(_:plain:)`).
+    @discardableResult
+    public mutating func member(_ k: StaticString, _ v: String) -> Bool {
+        v.withUTF8Bytes { quotedMember(k, prefix: nil, $0, scan: true) }
+    }
+
+    /// `"key":"prefix` + value + `"`: a value written after a literal prefix (the envelope's
+    /// `"source":"/sources/…"`) without building the joined string. The prefix must need no
+    /// escaping; the value is escaped as needed. Returns what `member(_:_:)` returns.
+    @discardableResult
+    public mutating func member(_ k: StaticString, prefix: StaticString, _ v: String) -> Bool {
+        assert(JSONWriter.isPlain(UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)),
+               "JSONWriter.member(_:prefix:_:): a literal prefix must not need escaping")
+        return v.withUTF8Bytes {
+            quotedMember(k, prefix: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount), $0, scan: true)
+        }
+    }
+
+    /// `"key":"value"` for a value the caller knows needs no escape, so none is scanned for: text
+    /// the gateway made itself (ids in base32 or hex, names from a closed vocabulary), or text
+    /// `member(_:_:)` just reported plain. Anything from a vendor or the configuration goes
+    /// through `member(_:_:)`. Debug builds check the promise.
+    public mutating func member(_ k: StaticString, plain v: String) {
+        v.withUTF8Bytes { u in
+            assert(JSONWriter.isPlain(u), "JSONWriter.member(_:plain:): the value needs escaping")
+            _ = quotedMember(k, prefix: nil, u, scan: false)
+        }
+    }
+
+    /// `"key":"<the timestamp>"`, its text copied from `t` whole (no call to copy it).
+    public mutating func member(_ k: StaticString, _ t: RFC3339Text) {
+        let n = k.utf8CodeUnitCount, comma = needsComma
+        out.append(maxCount: n &+ 6 &+ RFC3339Text.storageSize) { p in
+            var i = JSONWriter.openKey(k, count: n, comma: comma, at: p)
+            p[i] = 0x22
+            let length = t.copyStorage(to: p + (i &+ 1))
+            i &+= length &+ 1
+            p[i] = 0x22
+            return i &+ 1
+        }
+        needsComma = true
+    }
+
+    /// `"key":null`.
+    public mutating func nullMember(_ k: StaticString) { literalMember(k, "null") }
+
+    /// `"key":{`; members follow, then `endObject`.
+    public mutating func beginObject(_ k: StaticString) { literalMember(k, "{"); needsComma = false }
+
+    /// `"key":` and bytes that already form one valid JSON value, spliced as `appendRaw` does.
+    public mutating func member(_ k: StaticString, raw: UnsafeBufferPointer<UInt8>) {
+        key(k)
+        out.append(raw)
+        needsComma = true
+    }
+
+    /// Whole members written in the source as one literal, e.g. `"a":"b","c":null` (a run of
+    /// members whose values never change), after a comma as needed. The caller writes valid JSON
+    /// members there; the writer copies the bytes.
+    public mutating func members(_ literal: StaticString) {
+        let n = literal.utf8CodeUnitCount, comma = needsComma
+        out.append(maxCount: n &+ 1) { p in
+            p[0] = 0x2C
+            let i = comma ? 1 : 0
+            JSONWriter.copy(literal.utf8Start, count: n, to: p + i)
+            return i &+ n
+        }
+        needsComma = true
+    }
+
+    public mutating func member(_ k: StaticString, _ v: String?) { if let v { member(k, v) } else { nullMember(k) } }
     public mutating func member(_ k: StaticString, _ v: Bool?) { key(k); if let v { bool(v) } else { null() } }
     public mutating func member(_ k: StaticString, _ v: Double?) { key(k); if let v { double(v) } else { null() } }
     public mutating func member(_ k: StaticString, _ v: JSONValue?) { key(k); if let v { value(v) } else { null() } }
@@ -159,10 +224,110 @@ public struct JSONWriter: ~Copyable, Sendable {
     /// three `WordScan` tests share one mask and one branch (XOR with `"` or `\` keeps each byte's
     /// top bit, so `~w` serves all three) instead of three.
     @inline(__always)
-    static func needsEscape(_ w: UInt64) -> Bool {
+    static func needsEscape(_ w: UInt64) -> Bool { escapeBits(w) != 0 }
+
+    /// Non-zero when some byte of `w` must be escaped (see `needsEscape`).
+    @inline(__always)
+    static func escapeBits(_ w: UInt64) -> UInt64 {
         let ones = WordScan.ones
         let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
-        return ((w &- ones &* 0x20) | (quote &- ones) | (backslash &- ones)) & ~w & WordScan.high != 0
+        return ((w &- ones &* 0x20) | (quote &- ones) | (backslash &- ones)) & ~w & WordScan.high
+    }
+
+    /// `"key":` at `p`, after a comma when `comma`; returns the bytes written (at most `count` + 4).
+    /// The comma is stored either way and kept only when wanted (no branch).
+    @inline(__always)
+    private static func openKey(_ k: StaticString, count n: Int, comma: Bool, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        p[0] = 0x2C
+        let i = comma ? 1 : 0
+        p[i] = 0x22
+        copy(k.utf8Start, count: n, to: p + (i &+ 1))
+        p[i &+ n &+ 1] = 0x22
+        p[i &+ n &+ 2] = 0x3A
+        return i &+ n &+ 3
+    }
+
+    /// Copies `n` bytes: up to 64 with two to four overlapping sixteen-byte moves (or eight- or
+    /// four-byte ones, or three single bytes below eight), longer ones with memcpy. The keys and
+    /// values of an envelope are under 64 bytes, where a call to memmove cost ~25 instructions
+    /// with the registers saved around it (a byte loop took 7 a byte).
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, count n: Int, to target: UnsafeMutablePointer<UInt8>) {
+        let s = UnsafeRawPointer(source), t = UnsafeMutableRawPointer(target)
+        if n >= 16 {
+            if n > 64 { target.update(from: source, count: n); return }
+            let end = n &- 16
+            let a = s.loadUnaligned(as: SIMD16<UInt8>.self), b = s.loadUnaligned(fromByteOffset: end, as: SIMD16<UInt8>.self)
+            if n > 32 {
+                let c = s.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)
+                let d = s.loadUnaligned(fromByteOffset: end &- 16, as: SIMD16<UInt8>.self)
+                t.storeBytes(of: c, toByteOffset: 16, as: SIMD16<UInt8>.self)
+                t.storeBytes(of: d, toByteOffset: end &- 16, as: SIMD16<UInt8>.self)
+            }
+            t.storeBytes(of: a, as: SIMD16<UInt8>.self)
+            t.storeBytes(of: b, toByteOffset: end, as: SIMD16<UInt8>.self)
+        } else if n >= 8 {
+            let a = s.loadUnaligned(as: UInt64.self), b = s.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            t.storeBytes(of: a, as: UInt64.self)
+            t.storeBytes(of: b, toByteOffset: n &- 8, as: UInt64.self)
+        } else if n >= 4 {
+            let a = s.loadUnaligned(as: UInt32.self), b = s.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            t.storeBytes(of: a, as: UInt32.self)
+            t.storeBytes(of: b, toByteOffset: n &- 4, as: UInt32.self)
+        } else if n > 0 {
+            let a = source[0], b = source[n >> 1], c = source[n &- 1]
+            target[0] = a; target[n >> 1] = b; target[n &- 1] = c
+        }
+    }
+
+    /// `"key":` and a literal value (or the opening of one), one reservation.
+    private mutating func literalMember(_ k: StaticString, _ value: StaticString) {
+        let n = k.utf8CodeUnitCount, m = value.utf8CodeUnitCount, comma = needsComma
+        out.append(maxCount: n &+ m &+ 4) { p in
+            let i = JSONWriter.openKey(k, count: n, comma: comma, at: p)
+            JSONWriter.copy(value.utf8Start, count: m, to: p + i)
+            return i &+ m
+        }
+        needsComma = true
+    }
+
+    /// `"key":"` + prefix + `u` + `"`; `u` is scanned for escapes when `scan` (else the caller
+    /// promises it needs none). Returns whether `u` needed no escape.
+    @inline(__always)
+    private mutating func quotedMember(_ k: StaticString, prefix: UnsafeBufferPointer<UInt8>?, _ u: UnsafeBufferPointer<UInt8>, scan: Bool) -> Bool {
+        let first = scan ? JSONWriter.nextEscape(u, from: 0) : u.count
+        guard first == u.count else {
+            key(k)
+            out.append(0x22)
+            if let prefix { out.append(prefix) }
+            appendEscaped(u, firstEscape: first)
+            out.append(0x22)
+            needsComma = true
+            return false
+        }
+        let n = k.utf8CodeUnitCount, m = prefix?.count ?? 0, count = u.count, comma = needsComma
+        out.append(maxCount: n &+ m &+ count &+ 6) { p in
+            var i = JSONWriter.openKey(k, count: n, comma: comma, at: p)
+            p[i] = 0x22
+            i &+= 1
+            if let prefix, let base = prefix.baseAddress { JSONWriter.copy(base, count: m, to: p + i); i &+= m }
+            if let base = u.baseAddress { JSONWriter.copy(base, count: count, to: p + i) }
+            i &+= count
+            p[i] = 0x22
+            return i &+ 1
+        }
+        needsComma = true
+        return true
+    }
+
+    /// Whether `u` needs no escape in a JSON string.
+    static func isPlain(_ u: UnsafeBufferPointer<UInt8>) -> Bool { nextEscape(u, from: 0) == u.count }
+
+    /// Whether one of the sixteen bytes at `p` must be escaped. (Swift's SIMD16 comparisons
+    /// compiled to a loop over the lanes here.)
+    @inline(__always)
+    static func needsEscape16(_ p: UnsafePointer<UInt8>) -> Bool {
+        escapeBits(WordScan.load(p)) | escapeBits(WordScan.load(p + 8)) != 0
     }
 
     /// Quotes and escapes per RFC 8259 §7: `"`, `\` and U+0000–U+001F; everything else (UTF-8
@@ -197,12 +362,35 @@ public struct JSONWriter: ~Copyable, Sendable {
     private static func nextEscape(_ u: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         guard let base = u.baseAddress else { return u.count }
         var i = from
+        // Two words per step first, one branch for both, and the last sixteen bytes (overlapping
+        // some already checked) at once.
+        if u.count &- i >= 16 {
+            while i &+ 16 <= u.count, !needsEscape16(base + i) { i &+= 16 }
+            if u.count &- i < 16, !needsEscape16(base + (u.count &- 16)) { return u.count }
+        }
         while i + 8 <= u.count, !needsEscape(WordScan.load(base + i)) { i += 8 }
         // Fewer than eight bytes left, none of them checked: the word ending at the last byte (it
         // overlaps bytes already checked) clears them at once, where the byte loop cost ~11
         // instructions a byte, ~850 an envelope. A word that holds an escape (maybe one before
-        // `from`) leaves them to the loop.
-        if u.count - i < 8, u.count >= 8, !needsEscape(WordScan.load(base + u.count - 8)) { return u.count }
+        // `from`) leaves them to the loop. In a string shorter than a word, the last one to seven
+        // bytes make up a word of their own: two overlapping four-byte loads, or the first,
+        // middle and last byte padded with a plain one.
+        let left = u.count - i
+        if left < 8 {
+            let w: UInt64
+            if u.count >= 8 {
+                w = WordScan.load(base + u.count - 8)
+            } else if left >= 4 {
+                let raw = UnsafeRawPointer(base)
+                w = UInt64(raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: u.count - 4, as: UInt32.self)) << 32
+            } else if left > 0 {
+                w = UInt64(base[i]) | UInt64(base[i + left / 2]) << 8 | UInt64(base[u.count - 1]) << 16 | 0x4141_4141_4100_0000
+            } else {
+                return u.count
+            }
+            if !needsEscape(w) { return u.count }
+        }
         while i < u.count {
             let b = base[i]
             if b < 0x20 || b == 0x22 || b == 0x5C { return i }

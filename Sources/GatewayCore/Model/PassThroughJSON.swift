@@ -41,11 +41,24 @@ public struct PassThroughJSON: Sendable, Equatable {
             w.value(v)
         }
     }
+
+    /// `"key":` and the value, the key and source text in one call when the value is still its text.
+    fileprivate func write(key k: StaticString, to w: inout JSONWriter) {
+        switch form {
+        case .source(let document, _, let text):
+            document.bytes.withUnsafeBufferPointer { w.member(k, raw: UnsafeBufferPointer(rebasing: $0[text])) }
+        case .value(let v):
+            w.key(k)
+            w.value(v)
+        }
+    }
 }
 
 extension JSONWriter {
     /// The value; copied verbatim when it is still its source text, which is what this would write.
     public mutating func value(_ v: PassThroughJSON) { v.write(to: &self) }
 
-    public mutating func member(_ k: StaticString, _ v: PassThroughJSON?) { key(k); if let v { value(v) } else { null() } }
+    public mutating func member(_ k: StaticString, _ v: PassThroughJSON?) {
+        if let v { v.write(key: k, to: &self) } else { nullMember(k) }
+    }
 }
