@@ -20,6 +20,45 @@ import Testing
         #expect(Timestamp(milliseconds: -1).rfc3339() == "1969-12-31T23:59:59.999Z")
     }
 
+    /// Digits are written two at a time from a table: the same text as a digit-at-a-time
+    /// reference for instants across the whole Int64 range, every fraction length and nil.
+    @Test func formatsLikeADigitAtATimeReference() {
+        func reference(_ t: Timestamp, _ fractionDigits: Int?) -> String {
+            let secs = t.seconds
+            let frac = Int(t.nanoseconds &- secs &* 1_000_000_000)
+            let digits = fractionDigits.map { max(0, min(9, $0)) }
+                ?? (frac == 0 ? 0 : frac % 1_000_000 == 0 ? 3 : frac % 1_000 == 0 ? 6 : 9)
+            var days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400
+            let secOfDay = Int(secs - days * 86400)
+            days += 719_468
+            let era = (days >= 0 ? days : days - 146_096) / 146_097
+            let doe = days - era * 146_097
+            let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+            let mp = (5 * doy + 2) / 153
+            let day = Int(doy - (153 * mp + 2) / 5 + 1)
+            let month = Int(mp < 10 ? mp + 3 : mp - 9)
+            let year = max(0, min(9999, Int(yoe + era * 400 + (month <= 2 ? 1 : 0))))
+            func pad(_ v: Int, _ width: Int) -> String { let s = String(v); return String(repeating: "0", count: width - s.count) + s }
+            var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secOfDay / 3600, 2)):\(pad(secOfDay / 60 % 60, 2)):\(pad(secOfDay % 60, 2))"
+            if digits > 0 { text += "." + pad(frac, 9).prefix(digits) }
+            return text + "Z"
+        }
+        var generator = SystemRandomNumberGenerator()
+        var instants: [Int64] = [0, -1, 1, .max, .min + 1_000_000_000, 999_999_999, -999_999_999, 1_000_000_000, 951_782_400_000_000_000,
+                                 1_795_770_456_029_712_901, 1_795_770_452_000_000_000, 1_770_627_493_406_739_000]
+        for _ in 0..<3000 { instants.append(Int64.random(in: (.min + 1_000_000_000) ... .max, using: &generator)) }
+        for _ in 0..<3000 { instants.append(Int64.random(in: 0 ... 4_102_444_800_000_000_000, using: &generator)) }
+        for _ in 0..<1000 { instants.append(Int64.random(in: 0 ... 4_102_444_800, using: &generator) * 1_000_000_000) }
+        for _ in 0..<1000 { instants.append(Int64.random(in: 0 ... 4_102_444_800_000, using: &generator) * 1_000_000) }
+        for ns in instants {
+            let t = Timestamp(nanoseconds: ns)
+            for digits in [nil, 0, 1, 3, 6, 8, 9, 12] as [Int?] {
+                #expect(t.rfc3339(fractionDigits: digits) == reference(t, digits), "\(ns) \(String(describing: digits))")
+            }
+        }
+    }
+
     @Test func secondsRoundTowardsNegativeInfinity() {
         #expect(Timestamp(milliseconds: -1).seconds == -1)
         #expect(Timestamp(milliseconds: 1999).seconds == 1)
