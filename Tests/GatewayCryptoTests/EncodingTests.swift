@@ -102,6 +102,16 @@ import Testing
         }
     }
 
+    /// Written four bytes at a time: every byte value in every position of a word, and the tail.
+    @Test func encodesEveryByteValueAtEveryPositionOfAWord() {
+        let bytes = (0...255).map { UInt8($0) }
+        for shift in 0..<4 {
+            let input = Array(bytes[shift...] + bytes[..<shift]) + [0xFF, 0x0A, 0x9F]
+            let reference = input.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            #expect(Hex.encode(input) == reference, "shift \(shift)")
+        }
+    }
+
     @Test func writesIntoTheStartOfALargerBuffer() {
         var out = [UInt8](repeating: UInt8(ascii: "."), count: 7)
         let written = [UInt8]([0x0F, 0xA0]).withUnsafeBytes { bytes in
@@ -138,6 +148,29 @@ import Testing
                 #expect(String(decoding: out[0..<written], as: UTF8.self) == String(encoded.prefix(room)))
             }
         }
+    }
+
+    /// Whole five-byte groups are written eight characters at once: the same text as a bit-by-bit
+    /// reference at every length, and for every prefix (an event id takes 26 characters).
+    @Test func encodesLikeABitByBitReference() {
+        func reference(_ bytes: [UInt8]) -> String {
+            let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+            var bits = bytes.flatMap { b in (0..<8).map { (b >> (7 - $0)) & 1 } }
+            while bits.count % 5 != 0 { bits.append(0) }
+            return String(stride(from: 0, to: bits.count, by: 5).map { i in alphabet[Int(bits[i..<i + 5].reduce(0) { $0 << 1 | $1 })] })
+        }
+        var generator = SystemRandomNumberGenerator()
+        for n in 0...41 {
+            let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let expected = reference(bytes)
+            #expect(Base32.encode(bytes) == expected, "\(bytes)")
+            for room in [0, 1, 7, 8, 9, 16, 26, 30, expected.utf8.count] {
+                var out = [UInt8](repeating: 0, count: room)
+                let written = bytes.withUnsafeBytes { input in out.withUnsafeMutableBufferPointer { Base32.write(input, to: $0) } }
+                #expect(String(decoding: out[0..<written], as: UTF8.self) == String(expected.prefix(room)), "\(bytes), room \(room)")
+            }
+        }
+        #expect(Base32.encode([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x84]) == "77777777aaaaaaaaqq")
     }
 
     @Test func roundTripsEveryLength() {
