@@ -14,8 +14,6 @@ import GatewayCore
             w.key(k)
             if let v { w.string(v) } else { w.null() }
         }
-        let occurred = event.occurredAt.map { RFC3339Text($0, fractionDigits: nil) }
-        let received = RFC3339Text(event.receivedAt, fractionDigits: nil)
         var w = JSONWriter(capacity: 64)
         w.beginObject()
         string(&w, "specversion", EventEnvelope.specVersion)
@@ -23,13 +21,13 @@ import GatewayCore
         string(&w, "source", "/sources/" + event.source)
         string(&w, "type", event.type.rawValue)
         if let s = event.session { string(&w, "subject", s.id) }
-        w.key("time"); w.timestamp(occurred ?? received)
+        w.key("time"); w.timestamp(event.occurredAt ?? event.receivedAt, fractionDigits: nil)
         string(&w, "datacontenttype", "application/json")
         string(&w, "dataschema", MeetingEvent.schemaID)
         if let partitionKey { string(&w, "partitionkey", partitionKey) }
         string(&w, "provider", event.provider)
         string(&w, "providerevent", event.providerEvent)
-        w.key("recordedtime"); w.timestamp(received)
+        w.key("recordedtime"); w.timestamp(event.receivedAt, fractionDigits: nil)
         if let traceparent { string(&w, "traceparent", traceparent) }
         w.key("data")
         w.beginObject()
@@ -46,8 +44,8 @@ import GatewayCore
         if let s = event.status {
             w.beginObject(); string(&w, "code", s.code); string(&w, "sub_code", s.subCode); string(&w, "message", s.message); w.endObject()
         } else { w.null() }
-        w.key("occurred_at"); if let t = occurred { w.timestamp(t) } else { w.null() }
-        w.key("received_at"); w.timestamp(received)
+        w.key("occurred_at"); if let t = event.occurredAt { w.timestamp(t, fractionDigits: nil) } else { w.null() }
+        w.key("received_at"); w.timestamp(event.receivedAt, fractionDigits: nil)
         w.key("participants")
         if let ps = event.participants {
             w.beginArray()

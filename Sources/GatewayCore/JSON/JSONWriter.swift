@@ -99,16 +99,12 @@ public struct JSONWriter: ~Copyable, Sendable {
 
     public mutating func appendRaw(_ raw: UnsafeBufferPointer<UInt8>) { separator(); out.append(raw); needsComma = true }
 
-    /// A quoted RFC 3339 timestamp (see `Timestamp.rfc3339(fractionDigits:)`).
+    /// A quoted RFC 3339 timestamp (see `Timestamp.rfc3339(fractionDigits:)`). An instant written
+    /// more than once as a member is formatted once: `member(_:_: RFC3339Text)`.
     public mutating func timestamp(_ t: Timestamp, fractionDigits: Int? = 3) {
-        timestamp(RFC3339Text(t, fractionDigits: fractionDigits))
-    }
-
-    /// A quoted timestamp already formatted (the same instant written more than once).
-    public mutating func timestamp(_ text: RFC3339Text) {
         separator()
         out.append(0x22)
-        text.withBytes { out.append($0) }
+        RFC3339Text(t, fractionDigits: fractionDigits).withBytes { out.append($0) }
         out.append(0x22)
         needsComma = true
     }
