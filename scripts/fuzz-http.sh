@@ -17,7 +17,7 @@ swiftc -Onone -g -sanitize=fuzzer,address -parse-as-library -swift-version 6 \
   "$H/Message/HTTPVersion.swift" "$H/Message/HTTPRequestHead.swift" \
   "$H/Codec/HTTPParseError.swift" "$H/Codec/HTTPRequestFraming.swift" "$H/Codec/HTTPParserLimits.swift" \
   "$H/Codec/PercentDecoding.swift" "$H/Codec/HTTPHeadDecoder.swift" "$H/Codec/HTTPRequestParser.swift" \
-  "$ROOT/Sources/GatewayCore/Bytes/WordScan.swift" "$H/Codec/KnownHeaderNames.swift" "$H/Codec/KnownHeaderValues.swift" \
+  "$ROOT/Sources/GatewayCore/Bytes/WordScan.swift" "$ROOT/Sources/GatewayCore/Bytes/StringUTF8.swift" "$H/Codec/KnownHeaderNames.swift" "$H/Codec/KnownHeaderValues.swift" \
   "$ROOT/fuzz/http-request/FuzzEntry.swift" \
   -o "$OUT/fuzz-http-request"
 exec "$OUT/fuzz-http-request" -max_total_time="$SECONDS_TO_RUN" -max_len=4096 -timeout=10 -rss_limit_mb=1024 \

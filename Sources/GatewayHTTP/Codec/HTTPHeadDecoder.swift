@@ -10,12 +10,20 @@ import Glibc
 #endif
 
 enum HTTPHeadDecoder {
-    /// `previousTarget`: the target of the connection's previous request, returned as this
-    /// request's target when the bytes are the same (see `targetString`).
-    static func decode(_ bytes: UnsafeRawBufferPointer, maxHeaders: Int, previousTarget: String = "") throws(HTTPParseError) -> (HTTPRequestHead, HTTPRequestFraming) {
+    /// `lineEnds`: where the first lines end (the index of each one's CR), as far as the caller
+    /// found them; the rest are searched for. `previousTarget`: the target of the connection's
+    /// previous request, returned as this request's target when the bytes are the same (see
+    /// `targetString`).
+    static func decode(_ bytes: UnsafeRawBufferPointer, lineEnds: Span<Int32> = Span(), previousTarget: String = "")
+        throws(HTTPParseError) -> (HTTPRequestHead, HTTPRequestFraming) {
         // Lines end at LF; the parser guaranteed each LF follows a CR. A lone CR elsewhere stays in
         // the line and is refused by the byte checks below.
-        let lineEnd = try crBeforeNextLF(bytes, from: 0)
+        var line = 0
+        func nextLineEnd(from start: Int) throws(HTTPParseError) -> Int {
+            defer { line += 1 }
+            return line < lineEnds.count ? Int(lineEnds[line]) : try crBeforeNextLF(bytes, from: start)
+        }
+        let lineEnd = try nextLineEnd(from: 0)
         let (method, target, version) = try decodeRequestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
 
         var headers = HeaderFields(capacity: 16)
@@ -29,40 +37,40 @@ enum HTTPHeadDecoder {
 
         var start = lineEnd + 2
         while true {
-            let end = try crBeforeNextLF(bytes, from: start)
+            let end = try nextLineEnd(from: start)
             if end == start { break }  // the empty line closing the head
-            let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-            let (name, value) = try decodeField(line)
-            // By length first: most fields are none of these, and a length test is cheaper than
-            // five string comparisons.
-            switch name.utf8.count {
-            case 14 where name == "content-length":
+            let (name, words, role, rawValue) = try decodeField(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            let value = KnownHeaderValues.match(rawValue) ?? String(decoding: rawValue, as: UTF8.self)
+            // Known names come with their role, so the fields the framing depends on are found
+            // without comparing strings (each of these names is a known one).
+            switch role {
+            case .other:
+                break
+            case .contentLength:
                 // RFC 9112 §6.3 ¶5: more than one length, or one that is not a plain decimal, leaves
                 // the body length unknowable; answering 400 and closing defeats request smuggling.
                 guard contentLength == nil else { throw .badRequest("duplicate Content-Length") }
-                guard let n = parseContentLength(value) else { throw .badRequest("invalid Content-Length") }
+                guard let n = parseContentLength(rawValue) else { throw .badRequest("invalid Content-Length") }
                 contentLength = n
-            case 17 where name == "transfer-encoding":
+            case .transferEncoding:
                 sawTransferEncoding = true
                 for coding in value.split(separator: ",") {
                     let c = HeaderFields.lowercase(String(trimOWS(coding)))
                     if !c.isEmpty { transferCodings.append(c) }
                 }
-            case 10 where name == "connection":
+            case .connection:
                 for token in value.split(separator: ",") {
                     let t = HeaderFields.lowercase(String(trimOWS(token)))
                     if t == "close" { connectionClose = true } else if t == "keep-alive" { connectionKeepAlive = true }
                 }
-            case 6 where name == "expect":
+            case .expect:
                 // RFC 9110 §10.1.1: 100-continue is the only expectation defined; others get 417.
                 guard HeaderFields.lowercase(value) == "100-continue" else { throw .expectationFailed }
                 expectContinue = true
-            case 4 where name == "host":
+            case .host:
                 hostCount += 1
-            default:
-                break
             }
-            headers.add(name, value, nameIsLowercase: true)
+            headers.add(name, value, words: words)
             start = end + 2
         }
 
@@ -104,9 +112,13 @@ enum HTTPHeadDecoder {
         guard sp1 > 0, sp1 < line.count else { throw .badRequest("malformed request line") }
         for i in 0..<sp1 where !isTokenChar(line[i]) { throw .badRequest("malformed method") }
         var sp2 = sp1 + 1
+        // Eight bytes at a time while none ends the target or is refused in it (below), so the
+        // byte loops start after them and decide as if they had seen every byte.
+        while sp2 + 8 <= line.count, isPlainTargetWord(WordScan.load(line.baseAddress! + sp2)) { sp2 += 8 }
+        let plainEnd = sp2
         while sp2 < line.count, line[sp2] != 0x20 { sp2 += 1 }
         guard sp2 > sp1 + 1, sp2 < line.count else { throw .badRequest("malformed request line") }
-        for i in (sp1 + 1)..<sp2 where line[i] < 0x21 || line[i] > 0x7E || line[i] == 0x23 {
+        for i in plainEnd..<sp2 where line[i] < 0x21 || line[i] > 0x7E || line[i] == 0x23 {
             throw .badRequest("malformed request target")
         }
         let v = UnsafeRawBufferPointer(rebasing: line[(sp2 + 1)...])
@@ -160,15 +172,28 @@ enum HTTPHeadDecoder {
         return UnsafeRawPointer(lf) - UnsafeRawPointer(bytes.baseAddress!) - 1
     }
 
-    private static func decodeField(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) -> (String, String) {
+    /// One header line, checked: its name (lowercase), the name's words and role, and the value's
+    /// bytes without the surrounding whitespace.
+    private static func decodeField(_ line: UnsafeRawBufferPointer) throws(HTTPParseError)
+        -> (name: String, words: HeaderName.Words, role: KnownHeaderNames.Role, value: UnsafeRawBufferPointer) {
+        // A known name before the first colon is made of tchar bytes (the match proves it), so
+        // the byte-by-byte check below is needed only for the others, and finds the same colon.
         var colon = 0
-        while colon < line.count, line[colon] != 0x3A {
-            // A space before the colon (RFC 9112 §5.1) or a folded line starting with whitespace
-            // (obs-fold, §5.2) lands here as a non-token byte: both are refused with 400.
-            guard isTokenChar(line[colon]) else { throw .badRequest("malformed header field name") }
-            colon += 1
+        var known: KnownHeaderNames.Match?
+        if let found = memchr(line.baseAddress!, 0x3A, line.count) {
+            colon = UnsafeRawPointer(found) - line.baseAddress!
+            known = KnownHeaderNames.match(UnsafeRawBufferPointer(rebasing: line[0..<colon]))
         }
-        guard colon > 0, colon < line.count else { throw .badRequest("malformed header field") }
+        if known == nil {
+            colon = 0
+            while colon < line.count, line[colon] != 0x3A {
+                // A space before the colon (RFC 9112 §5.1) or a folded line starting with whitespace
+                // (obs-fold, §5.2) lands here as a non-token byte: both are refused with 400.
+                guard isTokenChar(line[colon]) else { throw .badRequest("malformed header field name") }
+                colon += 1
+            }
+            guard colon > 0, colon < line.count else { throw .badRequest("malformed header field") }
+        }
         var vs = colon + 1
         var ve = line.count
         while vs < ve, line[vs] == 0x20 || line[vs] == 0x09 { vs += 1 }
@@ -181,32 +206,37 @@ enum HTTPHeadDecoder {
                 i += 8
                 continue
             }
+            // Fewer than eight bytes left: the word ending with the value holds them and bytes
+            // before them in the line (value bytes checked already, or the name, colon and OWS,
+            // none a control byte but HTAB), so when it is plain, so are they.
+            if i + 8 > ve, ve >= 8, isPlainValueWord(WordScan.load(line.baseAddress! + (ve - 8))) { break }
             let b = line[i]
             // field-vchar / obs-text plus SP and HTAB; NUL, CR, LF and other controls are refused.
             if (b < 0x20 && b != 0x09) || b == 0x7F { throw .badRequest("invalid byte in header value") }
             i += 1
         }
-        let rawName = UnsafeRawBufferPointer(rebasing: line[0..<colon])
-        let name = KnownHeaderNames.match(rawName) ?? String(unsafeUninitializedCapacity: colon) { out in
+        let value = UnsafeRawBufferPointer(rebasing: line[vs..<ve])
+        if let known { return (known.name, known.words, known.role, value) }
+        var words: HeaderName.Words?
+        let name = String(unsafeUninitializedCapacity: colon) { out in
             for i in 0..<colon {
                 let b = line[i]
                 out[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
             }
+            words = HeaderName.Words(UnsafeRawPointer(out.baseAddress!), count: colon)
             return colon
         }
-        let rawValue = UnsafeRawBufferPointer(rebasing: line[vs..<ve])
-        return (name, KnownHeaderValues.match(rawValue) ?? String(decoding: rawValue, as: UTF8.self))
+        return (name, words!, .other, value)
     }
 
-    private static func parseContentLength(_ s: String) -> Int? {
+    private static func parseContentLength(_ raw: UnsafeRawBufferPointer) -> Int? {
+        guard !raw.isEmpty, raw.count <= 18 else { return nil }
         var n = 0
-        var digits = 0
-        for b in s.utf8 {
-            guard let d = digit(b), digits < 18 else { return nil }
+        for b in raw {
+            guard let d = digit(b) else { return nil }
             n = n * 10 + d
-            digits += 1
         }
-        return digits > 0 ? n : nil
+        return n
     }
 
     // MARK: request target (RFC 9112 §3.2)
@@ -232,6 +262,13 @@ enum HTTPHeadDecoder {
         }
         var q = pathStart
         var escaped = false
+        // Eight bytes at a time up to the word holding the '?', if any.
+        while q + 8 <= t.count {
+            let w = WordScan.load(t.baseAddress! + q)
+            if WordScan.hasByte(w, equalTo: 0x3F) { break }
+            if WordScan.hasByte(w, equalTo: 0x25) { escaped = true }
+            q += 8
+        }
         while q < t.count, t[q] != 0x3F {
             if t[q] == 0x25 { escaped = true }
             q += 1
@@ -289,6 +326,14 @@ enum HTTPHeadDecoder {
 
     @inline(__always)
     private static func digit(_ b: UInt8) -> Int? { b >= 0x30 && b <= 0x39 ? Int(b &- 0x30) : nil }
+
+    /// No byte of `w` is below 0x21 (SP, controls), '#', DEL or above (RFC 9112 §3.2: what a
+    /// request target may not hold, and the space after it).
+    @inline(__always)
+    private static func isPlainTargetWord(_ w: UInt64) -> Bool {
+        !WordScan.hasByte(w, below: 0x21) && !WordScan.hasByte(w, equalTo: 0x23) && !WordScan.hasNonASCII(w)
+            && !WordScan.hasByte(w, equalTo: 0x7F)
+    }
 
     @inline(__always)
     private static func isPlainValueWord(_ w: UInt64) -> Bool {

@@ -29,7 +29,7 @@ enum HTTPResponseEncoder {
         append("date: ", to: &out)
         out.append(date)
         append("\r\n", to: &out)
-        for (name, value) in r.headers.fields {
+        for (name, value) in r.headers {
             if serverOwned(name) { continue }
             out.append(utf8: name)
             append(": ", to: &out)
@@ -60,7 +60,7 @@ enum HTTPResponseEncoder {
     /// A handler that sets `Connection: close` wants the connection closed after this response.
     static func requestsClose(_ r: HTTPResponse) -> Bool {
         // By length first: `==` between two different strings costs ~100 instructions.
-        for (name, value) in r.headers.fields where name.utf8.count == 10 && name == "connection" {
+        for (name, value) in r.headers where name.utf8.count == 10 && name == "connection" {
             if HeaderFields.lowercase(value).contains("close") { return true }
         }
         return false
