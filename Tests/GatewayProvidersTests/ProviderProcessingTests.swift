@@ -260,7 +260,9 @@ import GatewayCrypto
         let headers = p.verification.sign(body: body, secret: secret, timestamp: now, messageID: "msg_ogerd4nusdbx0000000000")
         let wh = InboundWebhook(path: "/webhooks/recall", headers: headers, body: body, receivedAt: now)
         let ctx = VerificationContext(secrets: [secret], now: now)
-        try p.verification.verify(wh, context: ctx)
+        let verified = try p.verification.verify(wh, context: ctx)
+        #expect(try p.process(wh, source: "recall", keepRaw: true, verified: verified).dedupeKey
+            == p.process(wh, source: "recall", keepRaw: true).dedupeKey)
         // Debug builds (the CI suite) only prove the loop runs; the figure worth reading comes from
         // `swift test -c release -Xswiftc -enable-testing --filter measures`.
         #if DEBUG

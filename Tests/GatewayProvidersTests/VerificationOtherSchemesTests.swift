@@ -14,6 +14,9 @@ private let json = #"{"action":"opened","number":1}"#
                             ("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")], "Hello, World!")
         #expect(failure(scheme, hook, secrets: ["It's a Secret to Everybody"], now: Timestamp(seconds: 0)) == nil)
         #expect(scheme.deliveryID(of: hook) == "72d3162e-cc78-11e3-81ab-4c9367dc0958")
+        // Not signed, and handed on all the same.
+        let context = VerificationContext(secrets: [Secret("It's a Secret to Everybody")], now: Timestamp(seconds: 0))
+        #expect(try scheme.verify(hook, context: context).deliveryID == "72d3162e-cc78-11e3-81ab-4c9367dc0958")
     }
 
     @Test func githubRejectsTheSHA1HeaderFormatAndTamperedBodies() throws {

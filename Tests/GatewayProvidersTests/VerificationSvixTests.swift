@@ -152,6 +152,18 @@ private func svixHook(family: String = "webhook", signature: String, id: String 
         #expect(scheme.deliveryID(of: webhook([], body)) == nil)
     }
 
+    /// `verify` hands the delivery id on (the ingress dedupes with it): the same as `deliveryID(of:)`.
+    @Test func verifyReturnsTheDeliveryIDOfTheSignatureFamily() throws {
+        let context = VerificationContext(secrets: [Secret(secret)], now: now)
+        // Both families: the svix-* one signed (and preferred), so its id is the delivery id.
+        var both = svixHook(family: "svix", signature: valid)
+        both.headers.add("webhook-id", "msg_webhook")
+        for hook in [svixHook(signature: valid), svixHook(family: "svix", signature: valid), both] {
+            #expect(try scheme.verify(hook, context: context).deliveryID == scheme.deliveryID(of: hook))
+        }
+        #expect(try scheme.verify(both, context: context).deliveryID == id)
+    }
+
     @Test func signWritesTheConfiguredFamilyAndReproducesTheVector() throws {
         let headers = scheme.sign(body: Array(body.utf8), secret: Secret(secret), timestamp: now, messageID: id)
         #expect(headers["webhook-signature"] == valid)

@@ -35,15 +35,17 @@ public struct ProviderDefinition: Sendable {
     /// parse → normalise → dedupe key → event id → envelope, for a webhook that already passed
     /// `verification`. A body that is not JSON throws (the runtime answers 400); an event the file
     /// does not list becomes `provider.unknown`. With `sessions`, a late lifecycle event is marked
-    /// `stale: true` before the envelope is written.
-    public func process(_ webhook: InboundWebhook, source: String, keepRaw: Bool,
+    /// `stale: true` before the envelope is written. `verified`: what that verification returned,
+    /// when kept (else the delivery id is read from the headers again).
+    public func process(_ webhook: InboundWebhook, source: String, keepRaw: Bool, verified: Verified? = nil,
                         sessions: SessionStateTracker? = nil, traceparent: String? = nil) throws(NormalizationError) -> ProcessedWebhook {
         let payload: JSONDocument
         do { payload = try JSONDocument(parsing: webhook.body) } catch { throw NormalizationError(.notJSON(error)) }
         var event = try normalizer.normalize(payload, webhook: webhook, source: source)
         event.setOrigin(provider: id, source: source)
+        let deliveryID = if let verified { verified.deliveryID } else { verification.deliveryID(of: webhook) }
         let key = dedupe.template(for: event.providerEvent)
-            .render(event: event, payload: payload, webhook: webhook, deliveryID: verification.deliveryID(of: webhook))
+            .render(event: event, payload: payload, webhook: webhook, deliveryID: deliveryID)
         let eventID = EventID.make(source: source, dedupeKey: key)
         let partitionKey = event.session.map { id + ":" + $0.id }
         if let sessions, sessions.observe(event) { event.stale = true }

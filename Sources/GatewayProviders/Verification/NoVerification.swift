@@ -6,7 +6,7 @@ public import GatewayCore
 public struct NoVerification: VerificationScheme {
     public init() {}
 
-    public func verify(_ webhook: InboundWebhook, context: VerificationContext) throws(VerificationFailure) {}
+    public func verify(_ webhook: InboundWebhook, context: VerificationContext) throws(VerificationFailure) -> Verified { Verified() }
 
     public func sign(body: [UInt8], secret: Secret, timestamp: Timestamp, messageID: String) -> HeaderFields {
         HeaderFields()

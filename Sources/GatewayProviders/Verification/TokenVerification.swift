@@ -14,7 +14,7 @@ public struct TokenVerification: VerificationScheme {
         self.headers = headers.map(HeaderFields.lowercase)
     }
 
-    public func verify(_ webhook: InboundWebhook, context: VerificationContext) throws(VerificationFailure) {
+    public func verify(_ webhook: InboundWebhook, context: VerificationContext) throws(VerificationFailure) -> Verified {
         guard !context.secrets.isEmpty else { throw VerificationFailure(.noSecret) }
         guard let (name, value) = firstPresent(webhook.headers) else {
             throw VerificationFailure(.missingHeader(headers[0]))
@@ -23,7 +23,7 @@ public struct TokenVerification: VerificationScheme {
         // across different lengths: the length of the configured token does not leak either.
         let presented = sha256(Array(value.utf8))
         for secret in context.secrets where constantTimeEquals(presented, sha256(secret.bytes)) {
-            return
+            return Verified()
         }
         throw VerificationFailure(.mismatch("header \(name) matches none of \(context.secrets.count) secret(s)"))
     }

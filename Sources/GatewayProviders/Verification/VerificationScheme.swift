@@ -4,8 +4,10 @@
 public import GatewayCore
 
 public protocol VerificationScheme: Sendable {
-    /// Throws with the reason when `webhook` was not signed by one of `context.secrets`.
-    func verify(_ webhook: InboundWebhook, context: VerificationContext) throws(VerificationFailure)
+    /// Throws with the reason when `webhook` was not signed by one of `context.secrets`; else
+    /// returns what the verification read that later stages need, so they need not find it again.
+    @discardableResult
+    func verify(_ webhook: InboundWebhook, context: VerificationContext) throws(VerificationFailure) -> Verified
 
     /// Headers a vendor would send for `body` (used by `webhook-gateway send` and fixtures).
     func sign(body: [UInt8], secret: Secret, timestamp: Timestamp, messageID: String) -> HeaderFields
@@ -14,6 +16,7 @@ public protocol VerificationScheme: Sendable {
     var detectionHeaders: [String] { get }
 
     /// The delivery id header's value, if the scheme has one (`webhook-id`/`svix-id`): for dedupe.
+    /// `verify` returns the same value; this is for a webhook whose verification was not kept.
     func deliveryID(of webhook: InboundWebhook) -> String?
 
     /// Why `secret` can never verify under this scheme (e.g. not base64 where the key encoding
@@ -24,4 +27,15 @@ public protocol VerificationScheme: Sendable {
 
 extension VerificationScheme {
     public func secretProblem(_ secret: Secret) -> String? { nil }
+}
+
+/// What a successful verification read from the webhook for the stages after it.
+public struct Verified: Sendable {
+    /// What `deliveryID(of:)` returns for the webhook: the delivery id of the header family that
+    /// carried the signature (read once, by the verification, which also signs it in Svix).
+    public var deliveryID: String?
+
+    public init(deliveryID: String? = nil) {
+        self.deliveryID = deliveryID
+    }
 }

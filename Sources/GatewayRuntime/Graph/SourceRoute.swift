@@ -44,7 +44,8 @@ final class SourceRoute: Sendable {
     var awaitsSecret: Bool { verifies && secrets.isEmpty }
 
     /// Checks the webhook's signature with this source's secrets and tolerance, at its receipt time.
-    func verify(_ webhook: InboundWebhook) throws(VerificationFailure) {
+    @discardableResult
+    func verify(_ webhook: InboundWebhook) throws(VerificationFailure) -> Verified {
         try provider.verification.verify(
             webhook, context: VerificationContext(secrets: secrets, tolerance: tolerance, now: webhook.receivedAt))
     }

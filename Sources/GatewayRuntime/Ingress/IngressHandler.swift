@@ -114,9 +114,10 @@ final class IngressHandler: HTTPHandler {
                    source: route.name, requestID: requestID, started: started)
             return
         }
+        var verification: Verified?
         if route.verifies, !verified {
             do {
-                try route.verify(webhook)
+                verification = try route.verify(webhook)
             } catch {
                 metrics.verificationFailures.labels(route.name, error.metricReason).increment()
                 logger.warning("webhook refused: \(error)", [("source", route.name), ("request_id", requestID)])
@@ -126,8 +127,8 @@ final class IngressHandler: HTTPHandler {
         }
         let processed: ProcessedWebhook
         do {
-            processed = try route.provider.process(webhook, source: route.name, keepRaw: route.keepRaw, sessions: sessions,
-                                                   traceparent: traceparent)
+            processed = try route.provider.process(webhook, source: route.name, keepRaw: route.keepRaw, verified: verification,
+                                                   sessions: sessions, traceparent: traceparent)
         } catch {
             logger.warning("webhook refused: \(error)", [("source", route.name), ("request_id", requestID)])
             answer(responder, .text(400, "bad request: \(error)\n"), source: route.name, requestID: requestID, started: started)

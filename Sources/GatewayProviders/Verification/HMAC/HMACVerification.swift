@@ -28,6 +28,23 @@ public struct HMACVerification: VerificationScheme {
     let messageIDHeaders: [String]?
     let content: SignedContent
     let keys: HMACKeyCache
+    /// The header names of each family, made once here with the words look-ups compare.
+    let families: [HeaderFamily]
+
+    /// One family's header names (`webhook-signature`, `webhook-timestamp`, `webhook-id`). A
+    /// class: taking a family out of the list is one retain, not one per name.
+    final class HeaderFamily: Sendable {
+        let signature: HeaderName
+        /// When the timestamp has a header of its own.
+        let timestamp: HeaderName?
+        let messageID: HeaderName?
+
+        init(signature: HeaderName, timestamp: HeaderName?, messageID: HeaderName?) {
+            self.signature = signature
+            self.timestamp = timestamp
+            self.messageID = messageID
+        }
+    }
 
     init(algorithm: DigestAlgorithm, keyEncoding: KeyEncoding, signatureHeaders: [String], signFamily: Int,
          format: TextPattern, separator: [UInt8]?, encoding: SignatureEncoding, timestamp: TimestampRule?,
@@ -43,32 +60,43 @@ public struct HMACVerification: VerificationScheme {
         self.messageIDHeaders = messageIDHeaders
         self.content = content
         self.keys = HMACKeyCache(algorithm: algorithm, encoding: keyEncoding)
+        var timestampHeaders: [String]?
+        if case .header(let names) = timestamp?.source { timestampHeaders = names }
+        self.families = signatureHeaders.indices.map { family in
+            HeaderFamily(signature: HeaderName(signatureHeaders[family]),
+                         timestamp: timestampHeaders.map { HeaderName(Self.member($0, family)) },
+                         messageID: messageIDHeaders.map { HeaderName(Self.member($0, family)) })
+        }
     }
 
     // MARK: verify
 
-    public func verify(_ webhook: InboundWebhook, context: VerificationContext) throws(VerificationFailure) {
+    public func verify(_ webhook: InboundWebhook, context: VerificationContext) throws(VerificationFailure) -> Verified {
         guard !context.secrets.isEmpty else { throw VerificationFailure(.noSecret) }
         guard let (family, headerValue) = signatureHeader(in: webhook.headers) else {
             throw VerificationFailure(.missingHeader(signatureHeaders[0]))
         }
-        let headerName = signatureHeaders[family]
-        // Parsed in place: the header's bytes are not copied out of the string.
-        let parsed = try headerValue.withUTF8Bytes { raw in
-            Result { () throws(VerificationFailure) in try parseSignatureHeader(raw, name: headerName) }
-        }.get()
+        let names = families[family]
+        // Parsed in place: the header's bytes are not copied out of the string, and the result is
+        // written into `parsed` (returned through the closure, it was copied twice).
+        var parsed = ParsedHeader()
+        let failure = headerValue.withUTF8Bytes { raw -> VerificationFailure? in
+            do throws(VerificationFailure) { try parseSignatureHeader(raw, name: names.signature.text, into: &parsed) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
 
         // A view of the header that holds the timestamp, never a copy.
         var timestampText: Substring = ""
         if let rule = timestamp {
             switch rule.source {
-            case .header(let names):
-                let name = Self.member(names, family)
-                guard let value = webhook.headers.value(lowercased: name) else { throw VerificationFailure(.missingHeader(name)) }
+            case .header:
+                let name = names.timestamp!  // made for every family when the source is a header
+                guard let value = webhook.headers.value(name) else { throw VerificationFailure(.missingHeader(name.text)) }
                 timestampText = value[...]
             case .signatureItem(let pattern):
                 guard let range = parsed.timestamp else {
-                    throw VerificationFailure(.badFormat("header \(headerName) has no item matching '\(pattern.text)'"))
+                    throw VerificationFailure(.badFormat("header \(names.signature) has no item matching '\(pattern.text)'"))
                 }
                 timestampText = Self.text(of: headerValue, at: range)
             case .signatureFormat:
@@ -82,11 +110,15 @@ public struct HMACVerification: VerificationScheme {
             try rule.check(value, now: context.now, tolerance: context.tolerance ?? rule.tolerance)
         }
 
+        // The family's message id is the delivery id (`deliveryID(of:)`), whether signed or not.
         var messageID = ""
-        if let names = messageIDHeaders, content.uses(.messageID) {
-            let name = Self.member(names, family)
-            guard let value = webhook.headers.value(lowercased: name) else { throw VerificationFailure(.missingHeader(name)) }
-            messageID = value
+        var deliveryID: String?
+        if let name = names.messageID {
+            deliveryID = webhook.headers.value(name)
+            if content.uses(.messageID) {
+                guard let value = deliveryID else { throw VerificationFailure(.missingHeader(name.text)) }
+                messageID = value
+            }
         }
 
         var usable = 0
@@ -98,11 +130,11 @@ public struct HMACVerification: VerificationScheme {
                 authenticate(key, body: webhook.body, timestamp: timestampText, messageID: messageID, into: mac.baseAddress!)
                 return parsed.candidates.contains { constantTimeEquals(UnsafeBufferPointer(mac), $0) }
             }
-            if matched { return }
+            if matched { return Verified(deliveryID: deliveryID) }
         }
         guard usable > 0 else { throw VerificationFailure(.noSecret) }
         throw VerificationFailure(.mismatch(
-            "header \(headerName), \(parsed.candidates.count) signature(s) tried with \(usable) secret(s)"))
+            "header \(names.signature), \(parsed.candidates.count) signature(s) tried with \(usable) secret(s)"))
     }
 
     private struct ParsedHeader {
@@ -111,9 +143,9 @@ public struct HMACVerification: VerificationScheme {
     }
 
     /// Splits and matches the signature header. Candidates that do not decode to a MAC of the
-    /// right length are dropped; if none is left the header is malformed.
-    private func parseSignatureHeader(_ raw: UnsafeBufferPointer<UInt8>, name: String) throws(VerificationFailure) -> ParsedHeader {
-        var parsed = ParsedHeader()
+    /// right length are dropped; if none is left the header is malformed. Fills `parsed`, which
+    /// starts empty.
+    private func parseSignatureHeader(_ raw: UnsafeBufferPointer<UInt8>, name: String, into parsed: inout ParsedHeader) throws(VerificationFailure) {
         guard let separator else {
             guard let captures = format.match(raw, 0..<raw.count) else {
                 throw VerificationFailure(.badFormat("header \(name) does not match '\(format.text)'"))
@@ -124,7 +156,7 @@ public struct HMACVerification: VerificationScheme {
             }
             parsed.candidates.append(mac)
             parsed.timestamp = captures.timestamp
-            return parsed
+            return
         }
         var itemPattern: TextPattern?
         if case .signatureItem(let pattern) = timestamp?.source { itemPattern = pattern }
@@ -149,7 +181,6 @@ public struct HMACVerification: VerificationScheme {
             throw VerificationFailure(.badFormat(
                 "header \(name) has no item matching '\(format.text)' with a \(algorithm.outputLength)-byte \(encoding.rawValue) signature"))
         }
-        return parsed
     }
 
     private func decodeMAC(_ raw: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> SignatureCandidates.MAC? {
@@ -187,8 +218,8 @@ public struct HMACVerification: VerificationScheme {
 
     /// The first signature header present, in preference order, with its family index.
     private func signatureHeader(in headers: HeaderFields) -> (Int, String)? {
-        for (family, name) in signatureHeaders.enumerated() {
-            if let value = headers.value(lowercased: name) { return (family, value) }
+        for family in families.indices {
+            if let value = headers.value(families[family].signature) { return (family, value) }
         }
         return nil
     }
@@ -226,11 +257,12 @@ public struct HMACVerification: VerificationScheme {
     public var detectionHeaders: [String] { signatureHeaders }
 
     public func deliveryID(of webhook: InboundWebhook) -> String? {
-        guard let names = messageIDHeaders else { return nil }
-        if names.count == 1 { return webhook.headers.value(lowercased: names[0]) }
-        if let (family, _) = signatureHeader(in: webhook.headers) { return webhook.headers.value(lowercased: names[family]) }
-        for name in names {
-            if let value = webhook.headers.value(lowercased: name) { return value }
+        guard let ids = messageIDHeaders else { return nil }
+        // One name for all families, or one per family: then the signature's family decides.
+        if ids.count == 1 { return webhook.headers.value(families[0].messageID!) }
+        if let (family, _) = signatureHeader(in: webhook.headers) { return webhook.headers.value(families[family].messageID!) }
+        for family in families {
+            if let value = webhook.headers.value(family.messageID!) { return value }
         }
         return nil
     }
