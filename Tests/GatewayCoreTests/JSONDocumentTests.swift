@@ -43,6 +43,26 @@ import Testing
         #expect(doc.member("", of: data) == nil)
     }
 
+    /// Keys are compared a word at a time: keys sharing their first eight bytes, keys of every
+    /// length up to past two words, and keys so close to the end of the document that a word
+    /// would reach past it must all be found exactly.
+    @Test func findsKeysOfEveryLengthAndNearTheEnd() throws {
+        let keys = (0...20).map { String("abcdefghijklmnopqrstu".prefix($0)) } + ["updated_at", "updated_by", "updated_a"]
+        let body = "{" + keys.enumerated().map { "\"\($0.element)\":\($0.offset)" }.joined(separator: ",") + "}"
+        let d = try JSONDocument(parsing: Array(body.utf8))
+        for (i, k) in keys.enumerated() {
+            #expect(d.member(k, of: d.root).map { d.value(at: $0) } == .number(String(i)), "\(k)")
+        }
+        #expect(d.member("updated_c", of: d.root) == nil)
+        #expect(d.member("abcdefghijklmnopqrstuv", of: d.root) == nil)
+        #expect(d.member("abcdefgX", of: d.root) == nil)
+        for k in ["", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi"] {
+            let tiny = try JSONDocument(parsing: Array("{\"\(k)\":1}".utf8))
+            #expect(tiny.member(k, of: tiny.root) != nil, "\(k)")
+            #expect(tiny.member(k + "z", of: tiny.root) == nil, "\(k)")
+        }
+    }
+
     @Test func reportsKindsCountsAndElements() throws {
         let data = try #require(doc.member("data", of: doc.root))
         let n = try #require(JSONPath.compile("bot.metadata.n").evaluate(in: doc, from: data))
