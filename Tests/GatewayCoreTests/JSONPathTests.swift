@@ -22,6 +22,17 @@ import Testing
         #expect(try JSONPath.compile("data.words.t").evaluate(doc) == nil)
     }
 
+    @Test func aListTakesTheFirstPathPresentAndNotNull() throws {
+        let document = try JSONDocument(parsing: Array(#"{"a":null,"b":{"c":1},"d":"x"}"#.utf8))
+        let list = JSONPathList(try ["a", "nope", "b.c", "d"].map(JSONPath.compile))
+        #expect(list.firstPresent(in: document, from: document.root).map(document.value(at:)) == .number("1"))
+        #expect(list.firstPresent(in: document.value) == .number("1"))
+        let absent = JSONPathList(try ["a", "b.x", "d.e"].map(JSONPath.compile))
+        #expect(absent.firstPresent(in: document, from: document.root) == nil)
+        #expect(absent.firstPresent(in: document.value) == nil)
+        #expect(JSONPathList([]).firstPresent(in: document, from: document.root) == nil)
+    }
+
     @Test func rejectsMalformedPaths() {
         for bad in ["", "a..b", "a.", ".a", "a[", "a[x]", "a]b", "a[0]b"] {
             #expect(throws: JSONPath.SyntaxError.self, "\(bad)") { try JSONPath.compile(bad) }

@@ -47,6 +47,9 @@ import GatewayConfig
         #expect(try eval("[data.name, data.nope, data.speaker]") == .string("Al"))
         #expect(try eval("{coalesce: [data.nope, {const: fallback}]}") == .string("fallback"))
         #expect(try eval("[data.nope]") == nil)
+        // Paths on either side of another operand stay on their side of it.
+        #expect(try eval("[data.nope, {const: first}, data.speaker]") == .string("first"))
+        #expect(try eval("[data.name, data.speaker, {const: last}]") == .string("Al"))
     }
 
     @Test func constKeepsYAMLTypes() throws {

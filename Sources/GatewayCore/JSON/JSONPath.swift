@@ -10,13 +10,13 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     /// Everything compiled, in one object: mappings copy a path out of their expression tree on
     /// every evaluation, and a struct of three arrays and a string cost four retains a copy.
-    private let compiled: Compiled
+    let compiled: Compiled
 
     public var components: [Component] { compiled.components }
     /// The text the path was compiled from, for messages.
     public var text: String { compiled.text }
 
-    private final class Compiled: Sendable {
+    final class Compiled: Sendable {
         let components: [Component]
         let text: String
         /// The components with their keys prepared for `JSONDocument.member`. The keys are held
@@ -41,7 +41,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private enum Step: Sendable {
+    enum Step: Sendable {
         case key(Unmanaged<JSONKey>)
         case index(Int)
     }
@@ -137,7 +137,13 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// The node at this path from `node` of `document`, or nil when any step is missing or of the
     /// wrong kind: `evaluate(_:)` without building the values on the way.
     public func evaluate(in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
-        compiled.steps.withUnsafeBufferPointer { steps in
+        compiled.evaluate(in: document, from: node)
+    }
+}
+
+extension JSONPath.Compiled {
+    func evaluate(in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
+        steps.withUnsafeBufferPointer { steps in
             var current = node
             for i in steps.indices {
                 let next: JSONDocument.Node?

@@ -68,41 +68,94 @@ enum FieldRule: Sendable {
 /// A mapping's fields: common ones merged with an event's own at load time, so a request does one
 /// dictionary lookup and then only evaluates.
 struct FieldSet: Sendable {
-    /// Indexed by `FieldTarget.ordinal`.
-    private var slots = [FieldRule?](repeating: nil, count: FieldTarget.allCases.count)
-    /// `extensions.<name>` targets, in file order.
-    var extensions: [(String, MappingExpression)] = []
+    /// Everything in one immutable object, replaced whole when a load-time edit changes it: a
+    /// request passes the set around as one reference (as five arrays it cost five retains).
+    private var storage = Storage(slots: [FieldRule?](repeating: nil, count: FieldTarget.allCases.count), extensions: [])
+
+    private final class Storage: Sendable {
+        /// Indexed by `FieldTarget.ordinal`.
+        let slots: [FieldRule?]
+        /// The expression of each `value` and `time` rule, by ordinal: a request reads a field's
+        /// expression as one optional reference, where matching the rule in its slot copied and
+        /// destroyed the whole `FieldRule` (outlined, retaining every payload), ~80 instructions
+        /// for each field present.
+        let values: [MappingExpression?]
+        /// For an expression that is paths (most fields), its list, unretained (`values` owns
+        /// it): reading the field then costs no reference counting at all.
+        let pathLists: [Unmanaged<JSONPathList>?]
+        /// The format of each `time` rule.
+        let timeFormats: [TimeFormat?]
+        let extensions: [(String, MappingExpression)]
+
+        init(slots: [FieldRule?], extensions: [(String, MappingExpression)]) {
+            self.slots = slots
+            self.extensions = extensions
+            values = slots.map {
+                switch $0 {
+                case .value(let e)?, .time(let e, _)?: e
+                case .each?, nil: nil
+                }
+            }
+            pathLists = values.map {
+                if case .paths(let list)? = $0 { Unmanaged.passUnretained(list) } else { nil }
+            }
+            timeFormats = slots.map {
+                if case .time(_, let format)? = $0 { format } else { nil }
+            }
+        }
+    }
 
     subscript(_ target: FieldTarget) -> FieldRule? {
-        get { slots[target.ordinal] }
-        set { slots[target.ordinal] = newValue }
+        get { storage.slots[target.ordinal] }
+        set {
+            var slots = storage.slots
+            slots[target.ordinal] = newValue
+            storage = Storage(slots: slots, extensions: storage.extensions)
+        }
     }
 
-    // Per request, rules are read through these: each matches the rule in place and copies out
-    // only what it needs, where `self[target]` copied the whole optional rule (an outlined switch
-    // retaining every payload) for each of the ~18 targets a mapping looks at.
-
-    /// The expression of a `value` rule.
-    func expression(_ target: FieldTarget) -> MappingExpression? {
-        if case .value(let e)? = slots[target.ordinal] { return e }
-        return nil
+    /// `extensions.<name>` targets, in file order.
+    var extensions: [(String, MappingExpression)] {
+        get { storage.extensions }
+        set { storage = Storage(slots: storage.slots, extensions: newValue) }
     }
 
-    /// The expression and format of a `time` rule.
-    func time(_ target: FieldTarget) -> (MappingExpression, TimeFormat)? {
-        if case .time(let e, let format)? = slots[target.ordinal] { return (e, format) }
-        return nil
+    /// The expression of a `value` or `time` rule.
+    func expression(_ target: FieldTarget) -> MappingExpression? { storage.values[target.ordinal] }
+
+    /// The format of a `time` rule, nil for any other.
+    func timeFormat(_ target: FieldTarget) -> TimeFormat? { storage.timeFormats[target.ordinal] }
+
+    /// Where the value of a `value` or `time` rule is in `scope` (nil when absent or null), as
+    /// `expression(target)?.locate(scope)` finds it.
+    func locate(_ target: FieldTarget, in scope: MappingExpression.Scope) -> MappingExpression.Scope.Element? {
+        if let list = storage.pathLists[target.ordinal] { return list._withUnsafeGuaranteedRef { scope.locate($0) } }
+        return storage.values[target.ordinal]?.locate(scope)
     }
 
-    /// The items and sub-fields of an `each` rule.
+    /// The text of a `value` rule's value in `scope`, as `expression(target)?.text(scope)` reads it.
+    func text(_ target: FieldTarget, in scope: MappingExpression.Scope) -> String? {
+        if let list = storage.pathLists[target.ordinal] {
+            return list._withUnsafeGuaranteedRef { list in
+                switch scope.locate(list) {
+                case .node(let n)?: scope.document.scalarText(n)
+                case .value(let v)?: MappingExpression.text(v)
+                case nil: nil
+                }
+            }
+        }
+        return storage.values[target.ordinal]?.text(scope)
+    }
+
+    /// The items and sub-fields of an `each` rule (matched in place, so only what is returned is copied).
     func each(_ target: FieldTarget) -> (items: MappingExpression, fields: [String: MappingExpression])? {
-        if case .each(let items, let fields)? = slots[target.ordinal] { return (items, fields) }
+        if case .each(let items, let fields)? = storage.slots[target.ordinal] { return (items, fields) }
         return nil
     }
 
     func merging(_ override: FieldSet) -> FieldSet {
         var out = self
-        for (i, rule) in override.slots.enumerated() where rule != nil { out.slots[i] = rule }
+        for target in FieldTarget.allCases where override[target] != nil { out[target] = override[target] }
         for (name, e) in override.extensions {
             out.extensions.removeAll { $0.0 == name }
             out.extensions.append((name, e))

@@ -23,7 +23,7 @@ extension MappingExpression {
             let ops = items.enumerated().compactMap {
                 decode($0.element, context: "\(context)[\($0.offset)]", diagnostics: diagnostics)
             }
-            return ops.count == items.count ? .coalesce(ops) : nil
+            return ops.count == items.count ? coalescing(ops) : nil
         case .mapping:
             return decodeMapping(node, context: context, diagnostics: diagnostics, extraKeys: extraKeys)
         }
@@ -31,7 +31,7 @@ extension MappingExpression {
 
     static func compilePath(_ text: String, at node: ConfigNode, context: String, diagnostics: ConfigDiagnostics) -> MappingExpression? {
         do throws(JSONPath.SyntaxError) {
-            return .path(try JSONPath.compile(text))
+            return .paths(JSONPathList([try JSONPath.compile(text)]))
         } catch {
             diagnostics.error("\(context): \(error.message)", at: node.location)
             return nil
@@ -65,14 +65,14 @@ extension MappingExpression {
         if let n = r.node("coalesce") {
             if case .sequence(let items) = n.value {
                 let ops = items.enumerated().compactMap { decode($0.element, context: "\(context) coalesce[\($0.offset)]", diagnostics: diagnostics) }
-                if ops.count == items.count { result = .coalesce(ops) }
+                if ops.count == items.count { result = coalescing(ops) }
             } else {
                 diagnostics.error("\(context): 'coalesce' takes a list of expressions", at: n.location)
             }
         }
         if let n = r.node("join") {
             let items = decode(n, context: "\(context) key 'join'", diagnostics: diagnostics)
-            let value = r.node("value").map { decode($0, context: "\(context) key 'value'", diagnostics: diagnostics) } ?? .path(.root)
+            let value = r.node("value").map { decode($0, context: "\(context) key 'value'", diagnostics: diagnostics) } ?? .paths(JSONPathList([.root]))
             let separator = r.optional("separator", default: " ")
             if let items, let value { result = .join(items: items, value: value, separator: separator) }
         } else if let v = r.node("value") {

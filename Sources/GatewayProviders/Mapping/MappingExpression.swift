@@ -5,8 +5,9 @@
 public import GatewayCore
 
 public indirect enum MappingExpression: Sendable {
-    /// A compiled path, relative to the current scope (the document, or the element of an `each`).
-    case path(JSONPath)
+    /// Compiled paths, relative to the current scope (the document, or the element of an `each`):
+    /// the first present and not null. One path is a list of one; a coalesce of paths is one list.
+    case paths(JSONPathList)
     case constant(JSONValue)
     /// The first request header present among the names (lowercased).
     case header([String])
@@ -55,6 +56,14 @@ public indirect enum MappingExpression: Sendable {
             }
         }
 
+        /// Where the first of `list`'s paths present and not null leads from the scope's element.
+        func locate(_ list: JSONPathList) -> Element? {
+            switch element {
+            case .node(let n): list.firstPresent(in: document, from: n).map { .node($0) }
+            case .value(let v): list.firstPresent(in: v).map { .value($0) }
+            }
+        }
+
         func isObject(_ e: Element) -> Bool {
             switch e {
             case .node(let n): document.kind(n) == .object
@@ -67,7 +76,7 @@ public indirect enum MappingExpression: Sendable {
     /// "missing" from "null" (the schema writes both as null).
     public func evaluate(_ scope: Scope) -> JSONValue? {
         switch self {
-        case .path, .coalesce:
+        case .paths, .coalesce:
             // Located first, so a path's value is built only once it is chosen.
             switch locate(scope) {
             case .node(let n)?: return scope.document.value(at: n)
@@ -107,7 +116,7 @@ public indirect enum MappingExpression: Sendable {
     /// and the value was built only to be taken apart again.
     func text(_ scope: Scope) -> String? {
         switch self {
-        case .path, .coalesce:
+        case .paths, .coalesce:
             switch locate(scope) {
             case .node(let n)?: return scope.document.scalarText(n)
             case .value(let v)?: return MappingExpression.text(v)
@@ -129,22 +138,32 @@ public indirect enum MappingExpression: Sendable {
     /// Where the value is, without building it when it is in the document (a path); nil when
     /// absent or null, like `evaluate`.
     func locate(_ scope: Scope) -> Scope.Element? {
-        if case .coalesce(let options) = self {
+        switch self {
+        case .paths(let list):
+            return scope.locate(list)
+        case .coalesce(let options):
             // The operands are located rather than evaluated, so a list of paths (the usual
             // coalesce) builds no value either; the first present one wins, as in `evaluate`.
             // By index: `for o in options` retained the array and each operand.
             for i in options.indices { if let found = options[i].locate(scope) { return found } }
             return nil
+        default:
+            return evaluate(scope).map { .value($0) }
         }
-        guard case .path(let p) = self else { return evaluate(scope).map { .value($0) } }
-        switch scope.element {
-        case .node(let n):
-            guard let found = p.evaluate(in: scope.document, from: n), scope.document.kind(found) != .null else { return nil }
-            return .node(found)
-        case .value(let v):
-            guard let found = p.evaluate(v), !found.isNull else { return nil }
-            return .value(found)
+    }
+
+    /// The first present of `operands`: paths next to each other (`[a.b, c]`) become one list,
+    /// walked without building or retaining anything per operand.
+    static func coalescing(_ operands: [MappingExpression]) -> MappingExpression {
+        var merged: [MappingExpression] = []
+        for o in operands {
+            if case .paths(let next) = o, case .paths(let last)? = merged.last {
+                merged[merged.count - 1] = .paths(JSONPathList(last.paths + next.paths))
+            } else {
+                merged.append(o)
+            }
         }
+        return merged.count == 1 ? merged[0] : .coalesce(merged)
     }
 
     /// Scalars as text (numbers keep their literal); containers have no text form.

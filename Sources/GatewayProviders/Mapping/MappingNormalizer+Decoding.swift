@@ -16,7 +16,7 @@ extension MappingNormalizer {
     static func decode(_ node: ConfigNode, provider: String, context: String, diagnostics: ConfigDiagnostics) -> MappingNormalizer {
         var r = ConfigReader(node, context: context, diagnostics: diagnostics)
         let eventName = r.node("event").flatMap { MappingExpression.decode($0, context: "\(context) key 'event'", diagnostics: diagnostics) }
-            ?? .path(JSONPath(components: [.key("event")], text: "event"))
+            ?? .paths(JSONPathList([JSONPath(components: [.key("event")], text: "event")]))
         let kinds = MeetingEvent.SessionKind.allCases.map(\.rawValue)
         let kind = MeetingEvent.SessionKind(rawValue: r.choice("session_kind", of: kinds, default: "bot")) ?? .bot
         let common = r.node("fields").map { FieldSet.decode($0, context: "\(context) fields", diagnostics: diagnostics) } ?? FieldSet()

@@ -10,14 +10,24 @@ public struct MappingNormalizer: Normalizer {
         case computed(MappingExpression)
     }
 
-    struct EventRule: Sendable {
-        var type: TypeRule
-        var fields: FieldSet
-        var sessionKind: MeetingEvent.SessionKind
+    /// A class: a request takes its rule out of the table as one reference, where the struct's
+    /// copy retained the field set's arrays and the type rule's payload.
+    final class EventRule: Sendable {
+        let type: TypeRule
+        let fields: FieldSet
+        let sessionKind: MeetingEvent.SessionKind
+
+        init(type: TypeRule, fields: FieldSet, sessionKind: MeetingEvent.SessionKind) {
+            self.type = type
+            self.fields = fields
+            self.sessionKind = sessionKind
+        }
     }
 
     let provider: String
     let eventName: MappingExpression
+    /// `eventName`'s list when it is paths (the usual `event`), unretained: `eventName` owns it.
+    private let eventNamePaths: Unmanaged<JSONPathList>?
     /// Rules by exact vendor event name.
     let exact: [String: EventRule]
     /// Rules for names ending in `*`, longest prefix first.
@@ -29,6 +39,7 @@ public struct MappingNormalizer: Normalizer {
          prefixes: [(prefix: String, rule: EventRule)], unknown: EventRule) {
         self.provider = provider
         self.eventName = eventName
+        if case .paths(let list) = eventName { eventNamePaths = .passUnretained(list) } else { eventNamePaths = nil }
         self.exact = exact
         self.prefixes = prefixes.sorted { $0.prefix.count > $1.prefix.count }
         self.unknown = unknown
@@ -48,7 +59,7 @@ public struct MappingNormalizer: Normalizer {
 
     public func normalize(_ document: JSONDocument, webhook: InboundWebhook, source: String) throws(NormalizationError) -> MeetingEvent {
         let scope = MappingExpression.Scope(document: document, headers: webhook.headers)
-        let name = eventName.text(scope) ?? ""
+        let name = eventNameText(scope) ?? ""
         let rule = rule(for: name)
         let type: EventType
         switch rule.type {
@@ -60,13 +71,20 @@ public struct MappingNormalizer: Normalizer {
         return event
     }
 
+    private func eventNameText(_ scope: MappingExpression.Scope) -> String? {
+        guard let list = eventNamePaths else { return eventName.text(scope) }
+        // The scope is the whole document's: the name is read from its root.
+        return list._withUnsafeGuaranteedRef { $0.firstPresent(in: scope.document, from: scope.document.root) }
+            .flatMap(scope.document.scalarText)
+    }
+
     private func apply(_ fields: FieldSet, kind: MeetingEvent.SessionKind, scope: MappingExpression.Scope, to event: inout MeetingEvent) {
-        func text(_ t: FieldTarget) -> String? { fields.expression(t)?.text(scope) }
+        func text(_ t: FieldTarget) -> String? { fields.text(t, in: scope) }
         func json(_ t: FieldTarget) -> JSONValue? { fields.expression(t)?.evaluate(scope) }
         if let id = text(.sessionID), !id.isEmpty { event.session = .init(id: id, kind: kind) }
         let code = text(.statusCode), sub = text(.statusSubCode), message = text(.statusMessage)
         if code != nil || sub != nil || message != nil { event.status = .init(code: code, subCode: sub, message: message) }
-        if let (e, format) = fields.time(.occurredAt), let found = e.locate(scope) {
+        if let format = fields.timeFormat(.occurredAt), let found = fields.locate(.occurredAt, in: scope) {
             event.occurredAt = TimeConversion.timestamp(from: found, in: scope.document, format: format)
         }
         event.providerEventID = text(.providerEventID)
@@ -97,7 +115,7 @@ public struct MappingNormalizer: Normalizer {
         if summary != MeetingEvent.Summary() { event.summary = summary }
         event.analysis = json(.analysis)
         // Located, not evaluated: a path's value can stay the payload's text (PassThroughJSON).
-        event.passThroughMetadata = switch fields.expression(.metadata)?.locate(scope) {
+        event.passThroughMetadata = switch fields.locate(.metadata, in: scope) {
         case .node(let n)?: PassThroughJSON(scope.document, at: n)
         case .value(let v)?: PassThroughJSON(v)
         case nil: nil

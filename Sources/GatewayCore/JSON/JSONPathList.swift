@@ -1,0 +1,34 @@
+// Paths tried in order, the first whose value is present and not null winning: how a provider file
+// names a field that vendors put in different places (`[data.bot.id, data.recording.id]`), a
+// single path being a list of one. Walked for every field of every webhook, so the compiled paths
+// are held unretained and a look-up costs no reference counting.
+
+public final class JSONPathList: Sendable {
+    public let paths: [JSONPath]
+    /// `paths`' compiled steps, unretained: `paths` owns them.
+    private let compiled: [Unmanaged<JSONPath.Compiled>]
+
+    public init(_ paths: [JSONPath]) {
+        self.paths = paths
+        compiled = paths.map { Unmanaged.passUnretained($0.compiled) }
+    }
+
+    /// The node of the first path present and not null from `node` of `document`.
+    public func firstPresent(in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
+        compiled.withUnsafeBufferPointer { list in
+            for c in list {
+                if let found = c._withUnsafeGuaranteedRef({ $0.evaluate(in: document, from: node) }),
+                   document.kind(found) != .null {
+                    return found
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The value of the first path present and not null in a built value.
+    public func firstPresent(in value: JSONValue) -> JSONValue? {
+        for p in paths { if let found = p.evaluate(value), !found.isNull { return found } }
+        return nil
+    }
+}
