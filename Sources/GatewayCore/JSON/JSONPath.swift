@@ -23,10 +23,14 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         /// unretained: `keys` owns them, so walking a path costs no reference counting.
         let steps: [Step]
         let keys: [JSONKey]
+        /// For a path interned with others (`JSONPathPrefixes`): the memo slot of each prefix, one
+        /// per step; empty for a path on its own.
+        let memoSlots: [Int]
 
-        init(components: [Component], text: String) {
+        init(components: [Component], text: String, memoSlots: [Int] = []) {
             self.components = components
             self.text = text
+            self.memoSlots = memoSlots
             var keys: [JSONKey] = []
             steps = components.map {
                 switch $0 {
@@ -48,6 +52,11 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     public init(components: [Component], text: String) {
         compiled = Compiled(components: components, text: text)
+    }
+
+    /// This path with a memo slot for each of its prefixes (see `JSONPathPrefixes`).
+    init(_ path: JSONPath, memoSlots: [Int]) {
+        compiled = Compiled(components: path.components, text: path.text, memoSlots: memoSlots)
     }
 
     public static func == (a: JSONPath, b: JSONPath) -> Bool {
@@ -146,15 +155,39 @@ extension JSONPath.Compiled {
         steps.withUnsafeBufferPointer { steps in
             var current = node
             for i in steps.indices {
-                let next: JSONDocument.Node?
-                switch steps[i] {
-                case .key(let k): next = k._withUnsafeGuaranteedRef { document.member($0, of: current) }
-                case .index(let n): next = document.element(n, of: current)
-                }
-                guard let next else { return nil }
+                guard let next = Self.step(steps[i], in: document, from: current) else { return nil }
                 current = next
             }
             return current
+        }
+    }
+
+    /// `evaluate(in:from:)` from the document's root for a path with memo slots: each prefix is
+    /// taken from `memo` when a path interned with this one has looked it up already, and recorded
+    /// there otherwise.
+    func evaluateFromRoot(in document: JSONDocument, memo: JSONPathMemo) -> JSONDocument.Node? {
+        steps.withUnsafeBufferPointer { steps in
+            memoSlots.withUnsafeBufferPointer { slots in
+                var current = document.root
+                for i in steps.indices {
+                    let known = memo.slots[slots[i]]
+                    if known >= 0 { current = known; continue }
+                    if known == JSONPathMemo.absent { return nil }
+                    let next = Self.step(steps[i], in: document, from: current)
+                    memo.slots[slots[i]] = next ?? JSONPathMemo.absent
+                    guard let next else { return nil }
+                    current = next
+                }
+                return current
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func step(_ step: JSONPath.Step, in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
+        switch step {
+        case .key(let k): k._withUnsafeGuaranteedRef { document.member($0, of: node) }
+        case .index(let n): document.element(n, of: node)
         }
     }
 }

@@ -13,14 +13,19 @@ public final class JSONPathList: Sendable {
         compiled = paths.map { Unmanaged.passUnretained($0.compiled) }
     }
 
-    /// The node of the first path present and not null from `node` of `document`.
-    public func firstPresent(in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
+    /// The node of the first path present and not null from `node` of `document`. With a memo
+    /// (made for this document, the paths interned with its prefixes), paths walked from the root
+    /// take their prefixes from it.
+    public func firstPresent(in document: JSONDocument, from node: JSONDocument.Node,
+                             memo: JSONPathMemo? = nil) -> JSONDocument.Node? {
         compiled.withUnsafeBufferPointer { list in
+            let fromRoot = node == document.root
             for c in list {
-                if let found = c._withUnsafeGuaranteedRef({ $0.evaluate(in: document, from: node) }),
-                   document.kind(found) != .null {
-                    return found
+                let found = c._withUnsafeGuaranteedRef { c in
+                    if let memo, fromRoot, !c.memoSlots.isEmpty { c.evaluateFromRoot(in: document, memo: memo) }
+                    else { c.evaluate(in: document, from: node) }
                 }
+                if let found, document.kind(found) != .null { return found }
             }
             return nil
         }

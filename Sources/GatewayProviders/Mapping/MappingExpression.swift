@@ -27,6 +27,9 @@ public indirect enum MappingExpression: Sendable {
         /// What paths are relative to: the document's root, or an element of an `each` or `join`.
         public var element: Element
         public var headers: HeaderFields
+        /// The request's look-ups by interned paths (see `MappingExpression+Interning`), when the
+        /// mapping made one.
+        var memo: JSONPathMemo?
 
         /// A place in the document, or a value computed by an expression (the elements of a
         /// constant array): paths walk the first without building the values on their way.
@@ -36,9 +39,14 @@ public indirect enum MappingExpression: Sendable {
         }
 
         public init(document: JSONDocument, headers: HeaderFields) {
+            self.init(document: document, headers: headers, memo: nil)
+        }
+
+        init(document: JSONDocument, headers: HeaderFields, memo: JSONPathMemo?) {
             self.document = document
             self.element = .node(document.root)
             self.headers = headers
+            self.memo = memo
         }
 
         func with(element: Element) -> Scope {
@@ -59,7 +67,7 @@ public indirect enum MappingExpression: Sendable {
         /// Where the first of `list`'s paths present and not null leads from the scope's element.
         func locate(_ list: JSONPathList) -> Element? {
             switch element {
-            case .node(let n): list.firstPresent(in: document, from: n).map { .node($0) }
+            case .node(let n): list.firstPresent(in: document, from: n, memo: memo).map { .node($0) }
             case .value(let v): list.firstPresent(in: v).map { .value($0) }
             }
         }

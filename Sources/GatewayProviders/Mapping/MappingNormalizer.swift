@@ -34,21 +34,38 @@ public struct MappingNormalizer: Normalizer {
     let prefixes: [(prefix: String, rule: EventRule)]
     /// What an unlisted event gets: `provider.unknown` with the common fields.
     let unknown: EventRule
+    /// The slots of a request's memo: every path read from the document's root is interned with
+    /// the others, so the prefixes they share are looked up once per request.
+    let memoSlots: Int
 
     init(provider: String, eventName: MappingExpression, exact: [String: EventRule],
          prefixes: [(prefix: String, rule: EventRule)], unknown: EventRule) {
+        var shared = JSONPathPrefixes()
+        let eventName = eventName.interned(&shared)
+        var internedExact: [String: EventRule] = [:]
+        for (name, rule) in exact { internedExact[name] = rule.interned(&shared) }
+        var internedPrefixes: [(prefix: String, rule: EventRule)] = []
+        for (prefix, rule) in prefixes { internedPrefixes.append((prefix, rule.interned(&shared))) }
+        let unknown = unknown.interned(&shared)
+        self.init(provider: provider, interned: eventName, exact: internedExact,
+                  prefixes: internedPrefixes.sorted { $0.prefix.count > $1.prefix.count }, unknown: unknown, memoSlots: shared.count)
+    }
+
+    private init(provider: String, interned eventName: MappingExpression, exact: [String: EventRule],
+                 prefixes: [(prefix: String, rule: EventRule)], unknown: EventRule, memoSlots: Int) {
         self.provider = provider
         self.eventName = eventName
         if case .paths(let list) = eventName { eventNamePaths = .passUnretained(list) } else { eventNamePaths = nil }
         self.exact = exact
-        self.prefixes = prefixes.sorted { $0.prefix.count > $1.prefix.count }
+        self.prefixes = prefixes
         self.unknown = unknown
+        self.memoSlots = memoSlots
     }
 
     /// The same rules, for another provider that reuses them (`mapping_from:`): its events carry
     /// its own id.
     func reused(by provider: String) -> MappingNormalizer {
-        MappingNormalizer(provider: provider, eventName: eventName, exact: exact, prefixes: prefixes, unknown: unknown)
+        MappingNormalizer(provider: provider, interned: eventName, exact: exact, prefixes: prefixes, unknown: unknown, memoSlots: memoSlots)
     }
 
     func rule(for name: String) -> EventRule {
@@ -58,24 +75,28 @@ public struct MappingNormalizer: Normalizer {
     }
 
     public func normalize(_ document: JSONDocument, webhook: InboundWebhook, source: String) throws(NormalizationError) -> MeetingEvent {
-        let scope = MappingExpression.Scope(document: document, headers: webhook.headers)
-        let name = eventNameText(scope) ?? ""
+        let name = eventName(in: document, headers: webhook.headers) ?? ""
         let rule = rule(for: name)
         let type: EventType
         switch rule.type {
         case .fixed(let t): type = t
-        case .computed(let e): type = e.text(scope).flatMap(EventType.init(rawValue:)) ?? .unknown
+        case .computed(let e):
+            type = e.text(.init(document: document, headers: webhook.headers)).flatMap(EventType.init(rawValue:)) ?? .unknown
         }
         var event = MeetingEvent(type: type, provider: provider, source: source, providerEvent: name, receivedAt: webhook.receivedAt)
-        apply(rule.fields, kind: rule.sessionKind, scope: scope, to: &event)
+        // The fields read their paths through a memo on the stack. The event is filled in place:
+        // returned through the closure, it was copied three times; the scope is made inside, as
+        // a scope captured and changed there was copied field by field.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: memoSlots) { slots in
+            let scope = MappingExpression.Scope(document: document, headers: webhook.headers, memo: JSONPathMemo(initializing: slots))
+            apply(rule.fields, kind: rule.sessionKind, scope: scope, to: &event)
+        }
         return event
     }
 
-    private func eventNameText(_ scope: MappingExpression.Scope) -> String? {
-        guard let list = eventNamePaths else { return eventName.text(scope) }
-        // The scope is the whole document's: the name is read from its root.
-        return list._withUnsafeGuaranteedRef { $0.firstPresent(in: scope.document, from: scope.document.root) }
-            .flatMap(scope.document.scalarText)
+    private func eventName(in document: JSONDocument, headers: HeaderFields) -> String? {
+        guard let list = eventNamePaths else { return eventName.text(.init(document: document, headers: headers)) }
+        return list._withUnsafeGuaranteedRef { $0.firstPresent(in: document, from: document.root) }.flatMap(document.scalarText)
     }
 
     private func apply(_ fields: FieldSet, kind: MeetingEvent.SessionKind, scope: MappingExpression.Scope, to event: inout MeetingEvent) {
