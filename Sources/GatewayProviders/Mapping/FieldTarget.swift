@@ -85,22 +85,32 @@ struct FieldSet: Sendable {
         let pathLists: [Unmanaged<JSONPathList>?]
         /// The format of each `time` rule.
         let timeFormats: [TimeFormat?]
+        /// Bit `ordinal` set for each `value` and `time` rule: a request asks this first, so a
+        /// field the mapping does not fill costs a test, not a call.
+        let present: UInt64
         let extensions: [(String, MappingExpression)]
+        /// As `pathLists`, for `extensions`.
+        let extensionPaths: [Unmanaged<JSONPathList>?]
 
         init(slots: [FieldRule?], extensions: [(String, MappingExpression)]) {
             self.slots = slots
             self.extensions = extensions
-            values = slots.map {
+            let values: [MappingExpression?] = slots.map {
                 switch $0 {
                 case .value(let e)?, .time(let e, _)?: e
                 case .each?, nil: nil
                 }
             }
+            self.values = values
             pathLists = values.map {
                 if case .paths(let list)? = $0 { Unmanaged.passUnretained(list) } else { nil }
             }
             timeFormats = slots.map {
                 if case .time(_, let format)? = $0 { format } else { nil }
+            }
+            present = values.indices.reduce(0) { values[$1] == nil ? $0 : $0 | 1 << $1 }
+            extensionPaths = extensions.map {
+                if case .paths(let list) = $0.1 { Unmanaged.passUnretained(list) } else { nil }
             }
         }
     }
@@ -134,7 +144,12 @@ struct FieldSet: Sendable {
     }
 
     /// The text of a `value` rule's value in `scope`, as `expression(target)?.text(scope)` reads it.
+    @inline(__always)
     func text(_ target: FieldTarget, in scope: MappingExpression.Scope) -> String? {
+        storage.present & 1 << target.ordinal == 0 ? nil : presentText(target, in: scope)
+    }
+
+    private func presentText(_ target: FieldTarget, in scope: MappingExpression.Scope) -> String? {
         if let list = storage.pathLists[target.ordinal] {
             return list._withUnsafeGuaranteedRef { list in
                 switch scope.locate(list) {
@@ -145,6 +160,26 @@ struct FieldSet: Sendable {
             }
         }
         return storage.values[target.ordinal]?.text(scope)
+    }
+
+    /// The `extensions.<name>` values present in `scope`, in file order; nil when none is.
+    func extensionValues(in scope: MappingExpression.Scope) -> JSONObject? {
+        let s = storage
+        var out = JSONObject()
+        for i in s.extensions.indices {
+            let value: JSONValue?
+            if let list = s.extensionPaths[i] {
+                value = switch list._withUnsafeGuaranteedRef({ scope.locate($0) }) {
+                case .node(let n)?: scope.document.value(at: n)
+                case .value(let v)?: v
+                case nil: nil
+                }
+            } else {
+                value = s.extensions[i].1.evaluate(scope)
+            }
+            if let value { out.members.append((s.extensions[i].0, value)) }
+        }
+        return out.isEmpty ? nil : out
     }
 
     /// The items and sub-fields of an `each` rule (matched in place, so only what is returned is copied).

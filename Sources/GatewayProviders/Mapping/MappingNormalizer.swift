@@ -29,7 +29,7 @@ public struct MappingNormalizer: Normalizer {
     /// `eventName`'s list when it is paths (the usual `event`), unretained: `eventName` owns it.
     private let eventNamePaths: Unmanaged<JSONPathList>?
     /// Rules by exact vendor event name.
-    let exact: [String: EventRule]
+    let exact: EventRuleTable
     /// Rules for names ending in `*`, longest prefix first.
     let prefixes: [(prefix: String, rule: EventRule)]
     /// What an unlisted event gets: `provider.unknown` with the common fields.
@@ -47,11 +47,11 @@ public struct MappingNormalizer: Normalizer {
         var internedPrefixes: [(prefix: String, rule: EventRule)] = []
         for (prefix, rule) in prefixes { internedPrefixes.append((prefix, rule.interned(&shared))) }
         let unknown = unknown.interned(&shared)
-        self.init(provider: provider, interned: eventName, exact: internedExact,
+        self.init(provider: provider, interned: eventName, exact: EventRuleTable(internedExact),
                   prefixes: internedPrefixes.sorted { $0.prefix.count > $1.prefix.count }, unknown: unknown, memoSlots: shared.count)
     }
 
-    private init(provider: String, interned eventName: MappingExpression, exact: [String: EventRule],
+    private init(provider: String, interned eventName: MappingExpression, exact: EventRuleTable,
                  prefixes: [(prefix: String, rule: EventRule)], unknown: EventRule, memoSlots: Int) {
         self.provider = provider
         self.eventName = eventName
@@ -69,7 +69,7 @@ public struct MappingNormalizer: Normalizer {
     }
 
     func rule(for name: String) -> EventRule {
-        if let r = exact[name] { return r }
+        if let r = exact.rule(named: name) { return r }
         for p in prefixes where name.hasPrefix(p.prefix) { return p.rule }
         return unknown
     }
@@ -141,11 +141,7 @@ public struct MappingNormalizer: Normalizer {
         case .value(let v)?: PassThroughJSON(v)
         case nil: nil
         }
-        if !fields.extensions.isEmpty {
-            var ext = JSONObject()
-            for (name, e) in fields.extensions { if let v = e.evaluate(scope) { ext.members.append((name, v)) } }
-            if !ext.isEmpty { event.extensions = ext }
-        }
+        if let ext = fields.extensionValues(in: scope) { event.extensions = ext }
     }
 
     /// What an `each` iterates: an array's elements, or a single object as one element.
