@@ -47,6 +47,9 @@ enum FieldTarget: String, CaseIterable, Sendable {
         }
     }
 
+    /// This target's bit in a set of targets (`FieldSet.fillsAny`).
+    var bit: UInt64 { 1 << UInt64(ordinal) }
+
     /// Sub-fields of one element of `participants` / `transcript.segments`.
     var elementFields: [String]? {
         switch self {
@@ -85,8 +88,8 @@ struct FieldSet: Sendable {
         let pathLists: [Unmanaged<JSONPathList>?]
         /// The format of each `time` rule.
         let timeFormats: [TimeFormat?]
-        /// Bit `ordinal` set for each `value` and `time` rule: a request asks this first, so a
-        /// field the mapping does not fill costs a test, not a call.
+        /// `FieldTarget.bit` of each target with a rule: a request asks this first, so a field
+        /// the mapping does not fill costs a test, not a call.
         let present: UInt64
         let extensions: [(String, MappingExpression)]
         /// As `pathLists`, for `extensions`.
@@ -108,7 +111,7 @@ struct FieldSet: Sendable {
             timeFormats = slots.map {
                 if case .time(_, let format)? = $0 { format } else { nil }
             }
-            present = values.indices.reduce(0) { values[$1] == nil ? $0 : $0 | 1 << $1 }
+            present = FieldTarget.allCases.reduce(0) { slots[$1.ordinal] == nil ? $0 : $0 | $1.bit }
             extensionPaths = extensions.map {
                 if case .paths(let list) = $0.1 { Unmanaged.passUnretained(list) } else { nil }
             }
@@ -143,10 +146,14 @@ struct FieldSet: Sendable {
         return storage.values[target.ordinal]?.locate(scope)
     }
 
+    /// Whether any of the targets whose `bit`s are in `targets` has a rule.
+    @inline(__always)
+    func fillsAny(_ targets: UInt64) -> Bool { storage.present & targets != 0 }
+
     /// The text of a `value` rule's value in `scope`, as `expression(target)?.text(scope)` reads it.
     @inline(__always)
     func text(_ target: FieldTarget, in scope: MappingExpression.Scope) -> String? {
-        storage.present & 1 << target.ordinal == 0 ? nil : presentText(target, in: scope)
+        fillsAny(target.bit) ? presentText(target, in: scope) : nil
     }
 
     private func presentText(_ target: FieldTarget, in scope: MappingExpression.Scope) -> String? {

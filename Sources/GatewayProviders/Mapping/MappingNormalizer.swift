@@ -117,23 +117,32 @@ public struct MappingNormalizer: Normalizer {
             }
             if !list.isEmpty { event.participants = list }
         }
-        var transcript = MeetingEvent.Transcript(text: text(.transcriptText), url: text(.transcriptURL))
-        if let f = json(.transcriptIsFinal) { transcript.isFinal = f.boolValue }
-        if let (items, sub) = fields.each(.transcriptSegments) {
-            let segments: [MeetingEvent.Transcript.Segment] = Self.elements(items, scope).compactMap { el in
-                let s = scope.with(element: el)
-                guard let t = sub["text"]?.text(s) else { return nil }
-                return .init(speaker: sub["speaker"]?.text(s),
-                             start: sub["start"]?.evaluate(s).flatMap(Self.double),
-                             end: sub["end"]?.evaluate(s).flatMap(Self.double), text: t)
+        // Each group is built (then compared with its empty value) only when the mapping fills
+        // one of its fields: most events fill none, and building and comparing cost ~150.
+        if fields.fillsAny(FieldTarget.transcriptText.bit | FieldTarget.transcriptURL.bit | FieldTarget.transcriptIsFinal.bit
+                           | FieldTarget.transcriptSegments.bit) {
+            var transcript = MeetingEvent.Transcript(text: text(.transcriptText), url: text(.transcriptURL))
+            if let f = json(.transcriptIsFinal) { transcript.isFinal = f.boolValue }
+            if let (items, sub) = fields.each(.transcriptSegments) {
+                let segments: [MeetingEvent.Transcript.Segment] = Self.elements(items, scope).compactMap { el in
+                    let s = scope.with(element: el)
+                    guard let t = sub["text"]?.text(s) else { return nil }
+                    return .init(speaker: sub["speaker"]?.text(s),
+                                 start: sub["start"]?.evaluate(s).flatMap(Self.double),
+                                 end: sub["end"]?.evaluate(s).flatMap(Self.double), text: t)
+                }
+                if !segments.isEmpty { transcript.segments = segments }
             }
-            if !segments.isEmpty { transcript.segments = segments }
+            if transcript != MeetingEvent.Transcript() { event.transcript = transcript }
         }
-        if transcript != MeetingEvent.Transcript() { event.transcript = transcript }
-        let media = MeetingEvent.Media(videoURL: text(.videoURL), audioURL: text(.audioURL), recordingURL: text(.recordingURL))
-        if media != MeetingEvent.Media() { event.media = media }
-        let summary = MeetingEvent.Summary(short: text(.summaryShort), long: text(.summaryLong))
-        if summary != MeetingEvent.Summary() { event.summary = summary }
+        if fields.fillsAny(FieldTarget.videoURL.bit | FieldTarget.audioURL.bit | FieldTarget.recordingURL.bit) {
+            let media = MeetingEvent.Media(videoURL: text(.videoURL), audioURL: text(.audioURL), recordingURL: text(.recordingURL))
+            if media != MeetingEvent.Media() { event.media = media }
+        }
+        if fields.fillsAny(FieldTarget.summaryShort.bit | FieldTarget.summaryLong.bit) {
+            let summary = MeetingEvent.Summary(short: text(.summaryShort), long: text(.summaryLong))
+            if summary != MeetingEvent.Summary() { event.summary = summary }
+        }
         event.analysis = json(.analysis)
         // Located, not evaluated: a path's value can stay the payload's text (PassThroughJSON).
         event.passThroughMetadata = switch fields.locate(.metadata, in: scope) {
