@@ -48,6 +48,15 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     enum Step: Sendable {
         case key(Unmanaged<JSONKey>)
         case index(Int)
+
+        /// Where this step leads from `node`, or nil.
+        @inline(__always)
+        func next(in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
+            switch self {
+            case .key(let k): k._withUnsafeGuaranteedRef { document.member($0, of: node) }
+            case .index(let n): document.element(n, of: node)
+            }
+        }
     }
 
     public init(components: [Component], text: String) {
@@ -146,48 +155,13 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// The node at this path from `node` of `document`, or nil when any step is missing or of the
     /// wrong kind: `evaluate(_:)` without building the values on the way.
     public func evaluate(in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
-        compiled.evaluate(in: document, from: node)
-    }
-}
-
-extension JSONPath.Compiled {
-    func evaluate(in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
-        steps.withUnsafeBufferPointer { steps in
+        compiled.steps.withUnsafeBufferPointer { steps in
             var current = node
             for i in steps.indices {
-                guard let next = Self.step(steps[i], in: document, from: current) else { return nil }
+                guard let next = steps[i].next(in: document, from: current) else { return nil }
                 current = next
             }
             return current
-        }
-    }
-
-    /// `evaluate(in:from:)` from the document's root for a path with memo slots: each prefix is
-    /// taken from `memo` when a path interned with this one has looked it up already, and recorded
-    /// there otherwise.
-    func evaluateFromRoot(in document: JSONDocument, memo: JSONPathMemo) -> JSONDocument.Node? {
-        steps.withUnsafeBufferPointer { steps in
-            memoSlots.withUnsafeBufferPointer { slots in
-                var current = document.root
-                for i in steps.indices {
-                    let known = memo.slots[slots[i]]
-                    if known >= 0 { current = known; continue }
-                    if known == JSONPathMemo.absent { return nil }
-                    let next = Self.step(steps[i], in: document, from: current)
-                    memo.slots[slots[i]] = next ?? JSONPathMemo.absent
-                    guard let next else { return nil }
-                    current = next
-                }
-                return current
-            }
-        }
-    }
-
-    @inline(__always)
-    private static func step(_ step: JSONPath.Step, in document: JSONDocument, from node: JSONDocument.Node) -> JSONDocument.Node? {
-        switch step {
-        case .key(let k): k._withUnsafeGuaranteedRef { document.member($0, of: node) }
-        case .index(let n): document.element(n, of: node)
         }
     }
 }
