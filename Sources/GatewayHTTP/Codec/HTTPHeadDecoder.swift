@@ -26,7 +26,7 @@ enum HTTPHeadDecoder {
         let lineEnd = try nextLineEnd(from: 0)
         let (method, target, version) = try decodeRequestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
 
-        var headers = HeaderFields(capacity: 16)
+        var headers = HeaderFields(capacity: HeaderFields.requestHeadCapacity)
         var contentLength: Int?
         var transferCodings: [String] = []
         var sawTransferEncoding = false
