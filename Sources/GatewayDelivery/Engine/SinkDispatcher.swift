@@ -163,7 +163,10 @@ final class SinkDispatcher: Sendable {
     }
 
     private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
+        let thread = Thread {
+            BackgroundScheduling.applyToCurrentThread()
+            body()
+        }
         thread.name = name
         thread.start()
     }
