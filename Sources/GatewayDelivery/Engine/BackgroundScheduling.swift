@@ -1,5 +1,6 @@
-// Delivery threads run under SCHED_BATCH: same CPU share as any thread (fairness is unchanged), but
-// waking one never preempts the running thread. Delivery is off the request path by design, while
+// Delivery threads run under SCHED_BATCH when the journal does not sync (`storage.fsync: never`;
+// SinkDispatcher.spawn says why not otherwise): same CPU share as any thread (fairness is
+// unchanged), but waking one never preempts the running thread. Delivery is off the request path by design, while
 // on a busy core the thread it would preempt is an event loop in the middle of a round of
 // requests, whose answers then wait for the preemption and the switch back. Under W1 with the
 // gateway on one core, per 1000 webhooks: the event loop was preempted ~47 times and the file
