@@ -27,36 +27,24 @@ public final class JSONPathList: Sendable {
     /// each prefix from the memo once a path has looked it up, and records it otherwise.
     public func firstPresent(in document: JSONDocument, from node: JSONDocument.Node,
                              memo: JSONPathMemo? = nil) -> JSONDocument.Node? {
-        if let memo, node == document.root, !memoSlots.isEmpty { return firstPresentFromRoot(in: document, memo: memo) }
+        let memo = node == document.root && !memoSlots.isEmpty ? memo : nil
         return steps.withUnsafeBufferPointer { steps in
-            ends.withUnsafeBufferPointer { ends in
-                var s = 0
-                paths: for end in ends {
-                    var current = node
-                    while s < end {
-                        guard let next = steps[s].next(in: document, from: current) else { s = end; continue paths }
-                        current = next
-                        s += 1
-                    }
-                    if document.kind(current) != .null { return current }
-                }
-                return nil
-            }
-        }
-    }
-
-    private func firstPresentFromRoot(in document: JSONDocument, memo: JSONPathMemo) -> JSONDocument.Node? {
-        steps.withUnsafeBufferPointer { steps in
             ends.withUnsafeBufferPointer { ends in
                 memoSlots.withUnsafeBufferPointer { slots in
                     var s = 0
                     paths: for end in ends {
-                        var current = document.root
+                        var current = node
                         while s < end {
-                            var next = memo.slots[slots[s]]
-                            if next == JSONPathMemo.unknown {
+                            let next: JSONDocument.Node
+                            if let memo {
+                                var known = memo.slots[slots[s]]
+                                if known == JSONPathMemo.unknown {
+                                    known = steps[s].next(in: document, from: current) ?? JSONPathMemo.absent
+                                    memo.slots[slots[s]] = known
+                                }
+                                next = known
+                            } else {
                                 next = steps[s].next(in: document, from: current) ?? JSONPathMemo.absent
-                                memo.slots[slots[s]] = next
                             }
                             if next == JSONPathMemo.absent { s = end; continue paths }
                             current = next
