@@ -104,21 +104,15 @@ import GatewayCore
     }
 
     @Test func everyFixtureWritesTheReferenceBytes() throws {
-        let r = try Repo.registry()
+        let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
         var compared = 0
-        for id in r.ids {
-            let p = try #require(r[id])
-            for fixture in p.fixtures {
-                let webhook = fixture.request(scheme: p.verification)
-                guard let processed = try? p.process(webhook, source: fixture.source ?? p.id, keepRaw: true,
-                                                     traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01") else { continue }
-                let expected = Self.reference(processed.event, id: processed.eventID, partitionKey: processed.partitionKey, raw: webhook.body,
-                                              traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-                #expect(processed.envelope == expected, "\(fixture.location) \(fixture.name)")
-                Self.expectSame(processed.event, id: processed.eventID, partitionKey: processed.partitionKey, raw: nil,
-                                "\(fixture.location) \(fixture.name), no raw body")
-                compared += 1
-            }
+        for (fixture, webhook, processed) in try Repo.processedFixtures(traceparent: traceparent) {
+            let expected = Self.reference(processed.event, id: processed.eventID, partitionKey: processed.partitionKey, raw: webhook.body,
+                                          traceparent: traceparent)
+            #expect(processed.envelope == expected, "\(fixture.location) \(fixture.name)")
+            Self.expectSame(processed.event, id: processed.eventID, partitionKey: processed.partitionKey, raw: nil,
+                            "\(fixture.location) \(fixture.name), no raw body")
+            compared += 1
         }
         #expect(compared > 100)
     }

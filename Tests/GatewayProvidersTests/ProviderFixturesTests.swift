@@ -33,20 +33,14 @@ import GatewayCore
     /// Metadata kept as the payload's text (PassThroughJSON) writes the same envelope, byte for
     /// byte, as the same metadata built as a value and written by the writer.
     @Test func metadataKeptAsTextWritesTheSameEnvelopeAsItsValue() throws {
-        let r = try Repo.registry()
         var withMetadata = 0
-        for id in r.ids {
-            let p = try #require(r[id])
-            for fixture in p.fixtures {
-                let webhook = fixture.request(scheme: p.verification)
-                guard let processed = try? p.process(webhook, source: fixture.source ?? p.id, keepRaw: true),
-                      let metadata = processed.event.metadata else { continue }
-                var rebuilt = processed.event
-                rebuilt.passThroughMetadata = PassThroughJSON(metadata)
-                let envelope = EventEnvelope.write(rebuilt, id: processed.eventID, partitionKey: processed.partitionKey, raw: webhook.body)
-                #expect(envelope == processed.envelope, "\(fixture.location) \(fixture.name)")
-                withMetadata += 1
-            }
+        for (fixture, webhook, processed) in try Repo.processedFixtures() {
+            guard let metadata = processed.event.metadata else { continue }
+            var rebuilt = processed.event
+            rebuilt.passThroughMetadata = PassThroughJSON(metadata)
+            let envelope = EventEnvelope.write(rebuilt, id: processed.eventID, partitionKey: processed.partitionKey, raw: webhook.body)
+            #expect(envelope == processed.envelope, "\(fixture.location) \(fixture.name)")
+            withMetadata += 1
         }
         #expect(withMetadata > 10)
     }

@@ -21,4 +21,22 @@ enum Repo {
         if d.hasErrors { throw ConfigErrors(d.errors) }
         return r
     }
+
+    /// Every built-in fixture the pipeline accepts, processed with its raw body kept: for tests
+    /// that compare what the envelope writer made of each.
+    static func processedFixtures(traceparent: String? = nil) throws
+        -> [(fixture: Fixture, webhook: InboundWebhook, processed: ProcessedWebhook)] {
+        let r = try registry()
+        var out: [(fixture: Fixture, webhook: InboundWebhook, processed: ProcessedWebhook)] = []
+        for id in r.ids {
+            guard let p = r[id] else { continue }
+            for fixture in p.fixtures {
+                let webhook = fixture.request(scheme: p.verification)
+                guard let processed = try? p.process(webhook, source: fixture.source ?? p.id, keepRaw: true,
+                                                     traceparent: traceparent) else { continue }
+                out.append((fixture, webhook, processed))
+            }
+        }
+        return out
+    }
 }
