@@ -54,7 +54,10 @@ import Testing
         // The cached event is the record decoded without its raw request, as delivery decodes it.
         #expect(recent.map(\.cachedEvent) == events[20...].map { $0.withoutRequest })
         #expect(try recent.map { try StoredEvent(decoding: $0.payload, includingRequest: false) } == recent.map(\.cachedEvent!))
-        #expect(try journal.read(from: all[19].position, limit: 1).first?.cachedEvent == nil, "evicted: read from disk")
+        // Each append evicts what the tail holds beyond its bound, so it keeps the 10 plus the
+        // record committed after the last append: 19...29.
+        #expect(try journal.read(from: all[19].position, limit: 1).first?.cachedEvent != nil)
+        #expect(try journal.read(from: all[18].position, limit: 1).first?.cachedEvent == nil, "evicted: read from disk")
     }
 
     @Test func tailKeepsWithinItsBounds() {
@@ -62,8 +65,16 @@ import Testing
             JournalEntry(position: JournalPosition(segment: 1, offset: 100 * i), next: JournalPosition(segment: 1, offset: 100 * (i + 1)),
                          payload: [UInt8](repeating: 1, count: size))
         }
+        /// Evicts until the tail is within its bounds; returns the offsets evicted.
+        func evictAll(_ tail: inout JournalTail) -> [UInt64] {
+            var evicted: [UInt64] = []
+            while let e = tail.evictOldest() { evicted.append(e.position.offset) }
+            return evicted
+        }
         var byCount = JournalTail(maxEntries: 3, maxBytes: 1 << 20)
         for i in 0..<5 { byCount.append(entry(UInt64(i), size: 10)) }
+        #expect(byCount.count == 5, "appending evicts nothing")
+        #expect(evictAll(&byCount) == [0, 100], "the oldest first, until within the bound")
         #expect(byCount.count == 3)
         #expect(byCount.read(from: JournalPosition(segment: 1, offset: 100), limit: 10) == nil, "evicted position")
         #expect(byCount.read(from: JournalPosition(segment: 1, offset: 200), limit: 10)?.count == 3)
@@ -72,6 +83,7 @@ import Testing
 
         var byBytes = JournalTail(maxEntries: 100, maxBytes: 25)
         for i in 0..<5 { byBytes.append(entry(UInt64(i), size: 10)) }
+        #expect(evictAll(&byBytes) == [0, 100, 200])
         #expect(byBytes.count == 2)
         byBytes.append(entry(5, size: 26))
         #expect(byBytes.count == 0, "a record larger than the bound empties the tail instead of leaving a gap")

@@ -10,8 +10,8 @@ import Synchronization
 import Glibc
 #endif
 
-// @unchecked Sendable: a loop is shared with other threads only through `complete(...)` and
-// `requestShutdown(...)`, which touch nothing but the Mutex-protected completion queue, the
+// @unchecked Sendable: a loop is shared with other threads only through `complete(...)`,
+// `wake()` and `requestShutdown(...)`, which touch nothing but the Mutex-protected completion queue, the
 // Mutex-protected shutdown request and the atomic thread id. Every other property is read and
 // written only by the loop's own thread (connections, buffers, `now`, the date cache).
 final class EventLoop: @unchecked Sendable {
@@ -82,6 +82,12 @@ final class EventLoop: @unchecked Sendable {
         } else {
             completions.push(Completion(connection: connection, sequence: sequence, response: response))
         }
+    }
+
+    /// Makes the loop run a round (ending with the handler's `eventLoopDidProcessEvents`) even
+    /// when no socket is ready.
+    func wake() {
+        completions.signal()
     }
 
     func requestShutdown(grace: Double) {

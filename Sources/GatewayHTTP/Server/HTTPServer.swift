@@ -21,6 +21,9 @@ public final class HTTPServer: Sendable {
 
     // LoopThread is not Sendable (a pthread handle); it is only created and joined under this lock.
     private let state = Mutex<Running?>(nil)
+    /// The running loops, for `wakeLoops()`: not under `state`, which `shutdown` holds while the
+    /// loops finish their requests in flight, and those may be waiting for a wake-up.
+    private let wakeable = Mutex<[EventLoop]>([])
 
     public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger) {
         self.configuration = configuration
@@ -65,6 +68,7 @@ public final class HTTPServer: Sendable {
                 threads.append(try LoopThread { loop.run() })
             }
             running = Running(loops: loops, threads: threads)
+            wakeable.withLock { $0 = loops }
             logger.info("HTTP server listening", [("host", c.host), ("port", String(port)), ("loops", String(loops.count))])
             return port
         }
@@ -78,7 +82,14 @@ public final class HTTPServer: Sendable {
             guard let r = running else { return }
             for loop in r.loops { loop.requestShutdown(grace: grace) }
             for t in r.threads { t.join() }
+            wakeable.withLock { $0 = [] }
             running = Running()
         }
+    }
+
+    /// Makes every loop run a round, which ends with the handler's `eventLoopDidProcessEvents()`:
+    /// how another thread gets work done on the loops without a request to carry it. Any thread.
+    public func wakeLoops() {
+        for loop in wakeable.withLock({ $0 }) { loop.wake() }
     }
 }

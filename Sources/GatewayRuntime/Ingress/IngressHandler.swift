@@ -1,8 +1,8 @@
 // The webhook endpoint: route → verify → normalise → dedupe → journal → answer, where the answer
 // (2xx) is only sent once the journal says the event is durable. CPU work runs on the event loop
-// (it is a few microseconds); the loop never waits for a sync: the journal's writer thread
-// completes the responder (under `fsync: never` the loop writes its round itself). Health
-// endpoints share the listener so load balancers can probe it.
+// (it is a few microseconds); the loop never waits for a sync: the journal's writer thread syncs
+// and wakes the loop, whose next round answers (under `fsync: never` the loop writes its round
+// itself). Health endpoints share the listener so load balancers can probe it.
 
 import GatewayCore
 import GatewayHTTP

@@ -62,6 +62,10 @@ final class Gateway: Sendable {
             "gateway_event_loop_round_seconds",
             "Work done between two waits of a webhook event loop (read, handle, journal, answer); a request waits for the rounds it lands in.").labels()
         server = HTTPServer(configuration: serverConfiguration, handler: ingress, logger: logger.with("component", "http"))
+        // Webhooks are answered on their event loop, not on the journal's writer thread (see
+        // `handOffCompletions`): each loop's round ends with `commitDeferred()`, which runs them.
+        let wakeServer = server
+        journal.handOffCompletions { wakeServer.wakeLoops() }
         if let token = c.admin.enabledToken {
             admin = HTTPServer(
                 configuration: HTTPServerConfiguration(host: c.admin.listen.host, port: c.admin.listen.port, eventLoops: 1, maxConnections: 64),

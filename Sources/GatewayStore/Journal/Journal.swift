@@ -18,6 +18,22 @@ public final class Journal: Sendable {
         let completion: Completion
     }
 
+    /// A batch the writer thread finished, whose completions wait for a committer (see
+    /// `handOffCompletions`): the records' positions, or the error that failed them all.
+    struct FinishedBatch {
+        let appends: ArraySlice<PendingAppend>
+        let result: Result<[JournalPosition], StoreError>
+
+        func complete() {
+            switch result {
+            case .success(let positions):
+                for (i, position) in zip(appends.indices, positions) { appends[i].completion(.success(position)) }
+            case .failure(let error):
+                for i in appends.indices { appends[i].completion(.failure(error)) }
+            }
+        }
+    }
+
     struct Shared {
         /// Records the writer may take.
         var queue: [PendingAppend] = []
@@ -35,6 +51,10 @@ public final class Journal: Sendable {
         var listeners: [@Sendable () -> Void] = []
         var batchObservers: [BatchObserver] = []
         var tail: JournalTail
+        /// Set by `handOffCompletions`: the writer thread queues finished batches in `finished`
+        /// and calls this instead of running their completions itself.
+        var wakeCommitters: (@Sendable () -> Void)?
+        var finished: [FinishedBatch] = []
     }
 
     /// Told after every committed batch: how many records it held, and how long its fdatasync took
@@ -86,13 +106,14 @@ public final class Journal: Sendable {
         thread.start()
     }
 
-    /// Queues `payload` (non-empty) for the next group commit. `completion` runs on the writer
-    /// thread (or the thread calling `commitDeferred()`) once the record is durable per the
-    /// FsyncPolicy, with the record's position, or with the error that failed its batch (`.full`
-    /// when the disk is full; the journal stays usable and retries with the next append). Keep
-    /// completions cheap: they delay the next batch. Never call `close()`, `commitDeferred()` or
-    /// anything taking the writer lock from a completion or commit listener: they run inside a
-    /// commit turn, holding that lock.
+    /// Queues `payload` (non-empty) for the next group commit. `completion` runs once the record
+    /// is durable per the FsyncPolicy, with the record's position, or with the error that failed
+    /// its batch (`.full` when the disk is full; the journal stays usable and retries with the next
+    /// append). It runs on the writer thread, or on a thread calling `commitDeferred()` (which
+    /// writes the batch itself under policy `never`, and runs the writer's finished batches once
+    /// `handOffCompletions` was called). Keep completions cheap: they delay the next batch. Never
+    /// call `close()`, `commitDeferred()` or anything taking the writer lock from a completion or
+    /// commit listener: they may run inside a commit turn, holding that lock.
     ///
     /// `event` is what `payload` encodes: the journal keeps it (without its raw request) in its
     /// memory tail, so readers close behind the end skip reading and decoding the record. An event
@@ -109,16 +130,19 @@ public final class Journal: Sendable {
         // The checksum is computed here, on the caller's thread, so event-loop threads share the
         // work instead of serialising it on the writer.
         let item = PendingAppend(payload: payload, crc: CRC32C.checksum(payload), cachedEvent: event?.withoutRequest, completion: completion)
-        let (accepted, signal) = shared.withLock { s -> (Bool, Bool) in
-            if s.closed { return (false, false) }
+        // Two evictions per append keep the tail within its bounds plus what is in flight. The
+        // evicted entries are released here, after the lock, on the appending thread (JournalTail).
+        let (accepted, signal, _) = shared.withLock { s -> (Bool, Bool, (JournalEntry?, JournalEntry?)) in
+            let evicted = (s.tail.evictOldest(), s.tail.evictOldest())
+            if s.closed { return (false, false, evicted) }
             if deferCommit {
                 s.held.append(item)
-                return (true, false)
+                return (true, false, evicted)
             }
             s.queue.append(item)
-            guard s.writerIdle else { return (true, false) }
+            guard s.writerIdle else { return (true, false, evicted) }
             s.writerIdle = false
-            return (true, true)
+            return (true, true, evicted)
         }
         guard accepted else {
             completion(.failure(.closed))
@@ -130,15 +154,31 @@ public final class Journal: Sendable {
     /// Commits the records held since their `deferCommit: true` appends. Under policy `never` the
     /// calling thread writes them itself and their completions have run when this returns; a sync
     /// must never block the caller (an event loop), so the other policies wake the writer thread.
+    /// Also runs the completions of the batches the writer thread finished since the last call,
+    /// once `handOffCompletions` was called.
     public func commitDeferred() {
-        let signal = shared.withLock { s -> Bool in
+        let (signal, done) = shared.withLock { s -> (Bool, [FinishedBatch]) in
             s.releaseHeld()
-            guard syncsWrites, s.writerIdle, !s.queue.isEmpty else { return false }
+            var done: [FinishedBatch] = []
+            if !s.finished.isEmpty { swap(&done, &s.finished) }
+            guard syncsWrites, s.writerIdle, !s.queue.isEmpty else { return (false, done) }
             s.writerIdle = false
-            return true
+            return (true, done)
         }
         if signal { wakeup.signal() }
-        if !syncsWrites { writer.withLock { _ = $0.turn(self, markIdle: false) } }
+        for batch in done { batch.complete() }
+        if !syncsWrites { writer.withLock { _ = $0.turn(self, byWriterThread: false) } }
+    }
+
+    /// From now on the writer thread does not run completions: it queues each finished batch and
+    /// calls `wake`, which must make a thread call `commitDeferred()` soon (the event loops: their
+    /// next round ends with that call), and that thread runs them. Why: a completion allocates
+    /// (the webhook's answer) what its event loop frees, and frees what the loop allocated; done
+    /// on the writer thread, those objects crossed threads through glibc's shared bins, which
+    /// starved the loop's own malloc cache and cost the loop its fast path. `close()` runs what
+    /// is still queued. Call once, before the first append.
+    public func handOffCompletions(wake: @escaping @Sendable () -> Void) {
+        shared.withLock { $0.wakeCommitters = wake }
     }
 
     /// The position right after the last committed record: where the next record will start
@@ -205,6 +245,13 @@ public final class Journal: Sendable {
         wakeup.signal()
         finished.wait()
         preparer?.close()
+        // Batches finished after the committers' last call (the event loops have stopped).
+        let left = shared.withLock { s -> [FinishedBatch] in
+            var left: [FinishedBatch] = []
+            swap(&left, &s.finished)
+            return left
+        }
+        for batch in left { batch.complete() }
     }
 }
 

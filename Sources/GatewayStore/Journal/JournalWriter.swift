@@ -43,6 +43,8 @@ final class JournalWriter: @unchecked Sendable {
     var spareRequested = false
     var dropBehind: DropBehind
     var buffer: [UInt8] = []
+    /// This turn runs on the writer thread: its completions go to the committers if they take them.
+    var onWriterThread = false
     var lastFailureLog: UInt64 = 0
     var suppressedFailures = 0
 
@@ -56,13 +58,14 @@ final class JournalWriter: @unchecked Sendable {
 
     enum TurnResult { case committed, idle, closed }
 
-    /// Commits everything queued. The caller holds the writer lock. `markIdle` (the writer thread
-    /// only): when nothing is queued, record that the next append must signal `wakeup`.
-    func turn(_ journal: Journal, markIdle: Bool) -> TurnResult {
+    /// Commits everything queued. The caller holds the writer lock. `byWriterThread`: when nothing
+    /// is queued, record that the next append must signal `wakeup`; and once
+    /// `handOffCompletions` was called, leave the completions to the committers.
+    func turn(_ journal: Journal, byWriterThread: Bool) -> TurnResult {
         let (batch, closed) = journal.shared.withLock { s -> ([Journal.PendingAppend], Bool) in
             if s.queue.isEmpty {
                 if s.closed { return ([], true) }
-                if markIdle { s.writerIdle = true }
+                if byWriterThread { s.writerIdle = true }
                 return ([], false)
             }
             let taken = s.queue
@@ -79,6 +82,7 @@ final class JournalWriter: @unchecked Sendable {
             return .closed
         }
         if batch.isEmpty { return .idle }
+        onWriterThread = byWriterThread
         process(batch, journal)
         return .committed
     }
@@ -86,7 +90,7 @@ final class JournalWriter: @unchecked Sendable {
     /// The writer thread: turns until the journal closes, blocking on `wakeup` between them.
     static func run(_ journal: Journal) {
         while true {
-            switch journal.writer.withLock({ $0.turn(journal, markIdle: true) }) {
+            switch journal.writer.withLock({ $0.turn(journal, byWriterThread: true) }) {
             case .closed: return
             case .committed: continue
             case .idle: waitForWork(journal)
@@ -193,17 +197,17 @@ final class JournalWriter: @unchecked Sendable {
             spareRequested = true
             preparer.prepare(nextNumber)
         }
-        let (listeners, observers) = journal.shared.withLock { s in
+        let (listeners, observers, wake) = journal.shared.withLock { s in
             s.segments[s.segments.count - 1].committed = offset
             s.end = JournalPosition(segment: number, offset: offset)
             for (i, position) in zip(group.indices, positions) {
                 let next = JournalPosition(segment: number, offset: position.offset + frameSize(group[i].payload.count))
                 s.tail.append(JournalEntry(position: position, next: next, payload: group[i].payload, cachedEvent: group[i].cachedEvent))
             }
-            return (s.listeners, s.batchObservers)
+            return (s.listeners, s.batchObservers, queueForCommitters(Journal.FinishedBatch(appends: group, result: .success(positions)), &s))
         }
         journal.counters.appends.add(group.count, ordering: .relaxed)
-        for (i, position) in zip(group.indices, positions) { group[i].completion(.success(position)) }
+        if let wake { wake() } else { for (i, position) in zip(group.indices, positions) { group[i].completion(.success(position)) } }
         for listener in listeners { listener() }
         for observer in observers { observer(group.count, syncSeconds) }
     }
@@ -288,6 +292,18 @@ final class JournalWriter: @unchecked Sendable {
         } else {
             suppressedFailures += group.count
         }
-        for item in group { item.completion(.failure(error)) }
+        if let wake = journal.shared.withLock({ queueForCommitters(Journal.FinishedBatch(appends: group, result: .failure(error)), &$0) }) {
+            wake()
+        } else {
+            for item in group { item.completion(.failure(error)) }
+        }
+    }
+
+    /// Queues `batch` for the committers and returns their wake-up, when this turn hands its
+    /// completions off; nil when the caller runs them itself.
+    private func queueForCommitters(_ batch: @autoclosure () -> Journal.FinishedBatch, _ s: inout Journal.Shared) -> (@Sendable () -> Void)? {
+        guard onWriterThread, let wake = s.wakeCommitters else { return nil }
+        s.finished.append(batch())
+        return wake
     }
 }
