@@ -11,9 +11,13 @@ import Glibc
 struct TestHandler: HTTPHandler {
     var prepareHead: @Sendable (HTTPRequestHead) -> HeadVerdict = TestHandler.defaultPrepare
     var handleRequest: @Sendable (HTTPRequest, HTTPResponder) -> Void = TestHandler.echo
+    var roundEnded: @Sendable () -> Void = {}
+    var willWait: @Sendable () -> Void = {}
 
     func prepare(_ head: HTTPRequestHead) -> HeadVerdict { prepareHead(head) }
     func handle(_ request: HTTPRequest, responder: HTTPResponder) { handleRequest(request, responder) }
+    func eventLoopDidProcessEvents() { roundEnded() }
+    func eventLoopWillWait() { willWait() }
 
     /// `/missing` → 404, `/post-only` without POST → 405, otherwise a 1 KiB body limit.
     static let defaultPrepare: @Sendable (HTTPRequestHead) -> HeadVerdict = { head in

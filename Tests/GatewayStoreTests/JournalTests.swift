@@ -62,6 +62,57 @@ import Testing
         #expect(try journal.read(after: nil, limit: 100).map(\.payload) == [bytes("first")] + (0..<10).map { bytes("round \($0)") })
     }
 
+    @Test func aBurstIsHeldUntilItsCallerRunsOutOfWork() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .always, maxHoldSeconds: 60), logger: .silent)
+        defer { journal.close() }
+        let done = Atomic<Int>(0)
+        let batchesBefore = journal.statistics.batches
+        for round in 0..<3 {
+            for i in 0..<4 {
+                journal.append(bytes("round \(round) record \(i)"), deferCommit: true) { _ in done.add(1, ordering: .relaxed) }
+            }
+            journal.commitDeferred(moreComing: true)
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(done.load(ordering: .relaxed) == 0, "rounds with more coming stay held")
+        #expect(journal.statistics.batches == batchesBefore)
+        journal.commitDeferred()
+        for _ in 0..<500 where done.load(ordering: .relaxed) < 12 { usleep(2000) }
+        #expect(done.load(ordering: .relaxed) == 12)
+        #expect(journal.statistics.batches - batchesBefore == 1, "the whole burst is one batch")
+    }
+
+    @Test func heldRecordsAreCommittedOnceTheyHaveWaitedTheLimit() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .always, maxHoldSeconds: 0.05), logger: .silent)
+        defer { journal.close() }
+        let done = Atomic<Int>(0)
+        journal.append(bytes("waiting"), deferCommit: true) { _ in done.add(1, ordering: .relaxed) }
+        journal.commitDeferred(moreComing: true)
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(done.load(ordering: .relaxed) == 0)
+        // A caller that never runs out of work: its next round end releases what waited too long.
+        journal.append(bytes("later"), deferCommit: true) { _ in done.add(1, ordering: .relaxed) }
+        journal.commitDeferred(moreComing: true)
+        for _ in 0..<500 where done.load(ordering: .relaxed) < 2 { usleep(2000) }
+        #expect(done.load(ordering: .relaxed) == 2)
+    }
+
+    @Test func withoutSyncARoundIsWrittenAtItsEndEvenWithMoreComing() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let journal = try Journal(directory: dir.path, options: JournalOptions(fsync: .never), logger: .silent)
+        defer { journal.close() }
+        for _ in 0..<10_000 where !journal.shared.withLock({ $0.writerIdle }) { usleep(1000) }
+        let done = Atomic<Int>(0)
+        for i in 0..<3 { journal.append(bytes("r\(i)"), deferCommit: true) { _ in done.add(1, ordering: .relaxed) } }
+        journal.commitDeferred(moreComing: true)
+        #expect(done.load(ordering: .relaxed) == 3, "a write without a sync gains nothing from waiting")
+    }
+
     @Test func closeCommitsARoundStillHeld() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

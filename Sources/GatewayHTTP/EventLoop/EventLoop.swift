@@ -110,7 +110,12 @@ final class EventLoop: @unchecked Sendable {
         var drained: [Completion] = []
         nextTick = now &+ settings.tick
         while true {
-            let n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, capacity, waitTimeout()) }
+            // A look without waiting first: only a loop that is about to block tells the handler.
+            var n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, capacity, 0) }
+            if n == 0 {
+                handler.eventLoopWillWait()
+                n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, capacity, waitTimeout()) }
+            }
             now = MonotonicClock.now()
             date.refresh()
             if n < 0 {

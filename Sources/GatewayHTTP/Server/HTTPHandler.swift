@@ -23,8 +23,14 @@ public protocol HTTPHandler: Sendable {
     /// and wake that thread once here: one wake-up per round instead of one per request, which on
     /// a busy core is the difference between batching and a context switch per request.
     func eventLoopDidProcessEvents()
+
+    /// Called on an event loop that found no socket ready and is about to wait: the end of a
+    /// busy period, made of one or more rounds. Work worth batching over the whole period (one
+    /// disk sync for all of it) is released here.
+    func eventLoopWillWait()
 }
 
 extension HTTPHandler {
     public func eventLoopDidProcessEvents() {}
+    public func eventLoopWillWait() {}
 }

@@ -101,7 +101,11 @@ final class IngressHandler: HTTPHandler {
                traceparent: TraceContext.traceparent(continuing: request.headers.value(lowercased: "traceparent")), responder: responder, started: started)
     }
 
-    func eventLoopDidProcessEvents() { journal.commitDeferred() }
+    /// Answers what the journal finished; the round's records wait for the end of the loop's busy
+    /// period, so that one sync covers it (`commitDeferred(moreComing:)`).
+    func eventLoopDidProcessEvents() { journal.commitDeferred(moreComing: true) }
+
+    func eventLoopWillWait() { journal.commitDeferred() }
 
     // MARK: The ingest path
 
@@ -169,8 +173,8 @@ final class IngressHandler: HTTPHandler {
             occurredAt: processed.event.occurredAt, receivedAt: started, envelope: processed.envelope,
             requestID: requestID, traceparent: traceparent)
         let cannedBody = processed.responseBody.map { route.response ?? $0 }
-        // The round's records are committed together at its end (eventLoopDidProcessEvents), so
-        // every webhook of the round shares one write and one fdatasync.
+        // The records of a busy period are committed together when the loop runs out of work
+        // (eventLoopWillWait), so they share one write and one fdatasync.
         // The completion captures only what it uses: capturing `processed` and `route` copied two
         // large structs into every closure (visible in perf as their copy and destroy).
         let eventID = processed.eventID, source = route.name

@@ -24,14 +24,18 @@ public struct JournalOptions: Sendable, Equatable {
     /// 0 entries turns it off (tests of the disk path).
     public var tailEntries: Int
     public var tailBytes: Int
+    /// Under the policies that sync: how long records held by `commitDeferred(moreComing: true)`
+    /// may wait for their caller to run out of work before they are committed anyway.
+    public var maxHoldSeconds: Double
 
     public init(fsync: FsyncPolicy = .always, segmentSize: Int = 64 << 20, retention: Double = 7 * 86400,
-                tailEntries: Int = 4096, tailBytes: Int = 8 << 20) {
+                tailEntries: Int = 4096, tailBytes: Int = 8 << 20, maxHoldSeconds: Double = 0.005) {
         self.fsync = fsync
         self.segmentSize = segmentSize
         self.retention = retention
         self.tailEntries = tailEntries
         self.tailBytes = tailBytes
+        self.maxHoldSeconds = maxHoldSeconds
     }
 }
 
