@@ -61,4 +61,22 @@ import Glibc
             #expect(waits.load(ordering: .relaxed) == w0 + 1)
         }
     }
+
+    @Test func aHandlerThatDoesNotAskIsNeverToldTheLoopWillWait() throws {
+        let rounds = Atomic<Int>(0)
+        let waits = Atomic<Int>(0)
+        var handler = TestHandler()
+        handler.wantsWillWait = false
+        handler.roundEnded = { rounds.add(1, ordering: .relaxed) }
+        handler.willWait = { waits.add(1, ordering: .relaxed) }
+        try withServer(handler: handler) { port, server in
+            let c = try RawClient(port: port)
+            c.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try c.readResponse().status == 200)
+            server.wakeLoops()
+            for _ in 0..<200 where rounds.load(ordering: .relaxed) < 2 { usleep(5000) }
+            #expect(rounds.load(ordering: .relaxed) >= 2)
+        }
+        #expect(waits.load(ordering: .relaxed) == 0)
+    }
 }

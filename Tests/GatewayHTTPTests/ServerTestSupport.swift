@@ -13,11 +13,13 @@ struct TestHandler: HTTPHandler {
     var handleRequest: @Sendable (HTTPRequest, HTTPResponder) -> Void = TestHandler.echo
     var roundEnded: @Sendable () -> Void = {}
     var willWait: @Sendable () -> Void = {}
+    var wantsWillWait = true
 
     func prepare(_ head: HTTPRequestHead) -> HeadVerdict { prepareHead(head) }
     func handle(_ request: HTTPRequest, responder: HTTPResponder) { handleRequest(request, responder) }
     func eventLoopDidProcessEvents() { roundEnded() }
     func eventLoopWillWait() { willWait() }
+    var wantsEventLoopWillWait: Bool { wantsWillWait }
 
     /// `/missing` → 404, `/post-only` without POST → 405, otherwise a 1 KiB body limit.
     static let defaultPrepare: @Sendable (HTTPRequestHead) -> HeadVerdict = { head in

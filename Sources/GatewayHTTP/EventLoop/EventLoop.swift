@@ -108,12 +108,14 @@ final class EventLoop: @unchecked Sendable {
         let capacity: Int32 = 512
         var events = [epoll_event](repeating: epoll_event(), count: Int(capacity))
         var drained: [Completion] = []
+        let notifiesWait = handler.wantsEventLoopWillWait
         nextTick = now &+ settings.tick
         while true {
-            // A look without waiting first: only a loop that is about to block tells the handler.
-            var n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, capacity, 0) }
+            // For a handler that wants to know when the loop is about to block: a look without
+            // waiting first, and the notice only when it finds nothing.
+            var n = notifiesWait ? events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, capacity, 0) } : 0
             if n == 0 {
-                handler.eventLoopWillWait()
+                if notifiesWait { handler.eventLoopWillWait() }
                 n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, capacity, waitTimeout()) }
             }
             now = MonotonicClock.now()

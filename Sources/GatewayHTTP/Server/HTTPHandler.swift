@@ -26,11 +26,16 @@ public protocol HTTPHandler: Sendable {
 
     /// Called on an event loop that found no socket ready and is about to wait: the end of a
     /// busy period, made of one or more rounds. Work worth batching over the whole period (one
-    /// disk sync for all of it) is released here.
+    /// disk sync for all of it) is released here. Only when `wantsEventLoopWillWait`.
     func eventLoopWillWait()
+
+    /// Read once per loop at start. Finding out that nothing is ready costs the loop one more
+    /// `epoll_wait` (with a zero timeout) each time it runs out of work.
+    var wantsEventLoopWillWait: Bool { get }
 }
 
 extension HTTPHandler {
     public func eventLoopDidProcessEvents() {}
     public func eventLoopWillWait() {}
+    public var wantsEventLoopWillWait: Bool { false }
 }

@@ -107,6 +107,9 @@ final class IngressHandler: HTTPHandler {
 
     func eventLoopWillWait() { journal.commitDeferred() }
 
+    /// Under `fsync: never` every round is written at its end: there is no sync to share.
+    var wantsEventLoopWillWait: Bool { journal.syncsWrites }
+
     // MARK: The ingest path
 
     private func ingest(_ webhook: InboundWebhook, route: SourceRoute, metrics sourceMetrics: IngressMetrics.SourceChildren, verified: Bool, requestID: String, traceparent: String,
