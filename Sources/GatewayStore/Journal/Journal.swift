@@ -18,8 +18,8 @@ public final class Journal: Sendable {
         let completion: Completion
     }
 
-    /// A batch the writer thread finished, whose completions wait for a committer (see
-    /// `handOffCompletions`): the records' positions, or the error that failed them all.
+    /// A batch the writer finished: the records' positions, or the error that failed them all.
+    /// Its completions run at once, or wait for a committer (see `handOffCompletions`).
     struct FinishedBatch {
         let appends: ArraySlice<PendingAppend>
         let result: Result<[JournalPosition], StoreError>
@@ -133,20 +133,23 @@ public final class Journal: Sendable {
         // work instead of serialising it on the writer.
         let item = PendingAppend(payload: payload, crc: CRC32C.checksum(payload), cachedEvent: event?.withoutRequest, completion: completion)
         // Two evictions per append keep the tail within its bounds plus what is in flight. The
-        // evicted entries are released here, after the lock, on the appending thread (JournalTail).
-        let (accepted, signal, _) = shared.withLock { s -> (Bool, Bool, (JournalEntry?, JournalEntry?)) in
-            let evicted = (s.tail.evictOldest(), s.tail.evictOldest())
-            if s.closed { return (false, false, evicted) }
+        // evicted entries live in `evicted` until after the lock: they are released on the
+        // appending thread, outside it (JournalTail).
+        var evicted: (JournalEntry?, JournalEntry?) = (nil, nil)
+        let (accepted, signal) = shared.withLock { s -> (Bool, Bool) in
+            evicted = (s.tail.evictOldest(), s.tail.evictOldest())
+            if s.closed { return (false, false) }
             if deferCommit {
                 if s.held.isEmpty { s.heldSince = DispatchTime.now().uptimeNanoseconds }
                 s.held.append(item)
-                return (true, false, evicted)
+                return (true, false)
             }
             s.queue.append(item)
-            guard s.writerIdle else { return (true, false, evicted) }
+            guard s.writerIdle else { return (true, false) }
             s.writerIdle = false
-            return (true, true, evicted)
+            return (true, true)
         }
+        withExtendedLifetime(evicted) {}
         guard accepted else {
             completion(.failure(.closed))
             return
@@ -172,8 +175,7 @@ public final class Journal: Sendable {
             let hold = moreComing && syncsWrites && !s.held.isEmpty
                 && DispatchTime.now().uptimeNanoseconds &- s.heldSince < UInt64(options.maxHoldSeconds * 1e9)
             if !hold { s.releaseHeld() }
-            var done: [FinishedBatch] = []
-            if !s.finished.isEmpty { swap(&done, &s.finished) }
+            let done = s.takeFinished()
             guard syncsWrites, s.writerIdle, !s.queue.isEmpty else { return (false, done) }
             s.writerIdle = false
             return (true, done)
@@ -259,16 +261,19 @@ public final class Journal: Sendable {
         finished.wait()
         preparer?.close()
         // Batches finished after the committers' last call (the event loops have stopped).
-        let left = shared.withLock { s -> [FinishedBatch] in
-            var left: [FinishedBatch] = []
-            swap(&left, &s.finished)
-            return left
-        }
-        for batch in left { batch.complete() }
+        for batch in shared.withLock({ $0.takeFinished() }) { batch.complete() }
     }
 }
 
 extension Journal.Shared {
+    /// The batches waiting for a committer; none are left behind.
+    mutating func takeFinished() -> [Journal.FinishedBatch] {
+        guard !finished.isEmpty else { return [] }
+        var taken: [Journal.FinishedBatch] = []
+        swap(&taken, &finished)
+        return taken
+    }
+
     /// Moves the held records of ended rounds behind those already queued.
     mutating func releaseHeld() {
         if queue.isEmpty {

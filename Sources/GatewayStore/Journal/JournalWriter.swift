@@ -197,6 +197,7 @@ final class JournalWriter: @unchecked Sendable {
             spareRequested = true
             preparer.prepare(nextNumber)
         }
+        let finished = Journal.FinishedBatch(appends: group, result: .success(positions))
         let (listeners, observers, wake) = journal.shared.withLock { s in
             s.segments[s.segments.count - 1].committed = offset
             s.end = JournalPosition(segment: number, offset: offset)
@@ -204,10 +205,10 @@ final class JournalWriter: @unchecked Sendable {
                 let next = JournalPosition(segment: number, offset: position.offset + frameSize(group[i].payload.count))
                 s.tail.append(JournalEntry(position: position, next: next, payload: group[i].payload, cachedEvent: group[i].cachedEvent))
             }
-            return (s.listeners, s.batchObservers, queueForCommitters(Journal.FinishedBatch(appends: group, result: .success(positions)), &s))
+            return (s.listeners, s.batchObservers, queueForCommitters(finished, &s))
         }
         journal.counters.appends.add(group.count, ordering: .relaxed)
-        if let wake { wake() } else { for (i, position) in zip(group.indices, positions) { group[i].completion(.success(position)) } }
+        if let wake { wake() } else { finished.complete() }
         for listener in listeners { listener() }
         for observer in observers { observer(group.count, syncSeconds) }
     }
@@ -292,18 +293,15 @@ final class JournalWriter: @unchecked Sendable {
         } else {
             suppressedFailures += group.count
         }
-        if let wake = journal.shared.withLock({ queueForCommitters(Journal.FinishedBatch(appends: group, result: .failure(error)), &$0) }) {
-            wake()
-        } else {
-            for item in group { item.completion(.failure(error)) }
-        }
+        let finished = Journal.FinishedBatch(appends: group, result: .failure(error))
+        if let wake = journal.shared.withLock({ queueForCommitters(finished, &$0) }) { wake() } else { finished.complete() }
     }
 
     /// Queues `batch` for the committers and returns their wake-up, when this turn hands its
     /// completions off; nil when the caller runs them itself.
-    private func queueForCommitters(_ batch: @autoclosure () -> Journal.FinishedBatch, _ s: inout Journal.Shared) -> (@Sendable () -> Void)? {
+    private func queueForCommitters(_ batch: Journal.FinishedBatch, _ s: inout Journal.Shared) -> (@Sendable () -> Void)? {
         guard onWriterThread, let wake = s.wakeCommitters else { return nil }
-        s.finished.append(batch())
+        s.finished.append(batch)
         return wake
     }
 }
